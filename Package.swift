@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Exhume",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "exhume", targets: ["exhume"]),
+        .executable(name: "exhume-bench", targets: ["exhume-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config; one shim header each.
+        .systemLibrary(name: "CSleuthKit", pkgConfig: "tsk",
+                       providers: [.apt(["libtsk-dev"])]),
+        .systemLibrary(name: "CEWF", pkgConfig: "libewf",
+                       providers: [.apt(["libewf-dev"])]),
+        .systemLibrary(name: "CMagic", pkgConfig: "libmagic",
+                       providers: [.apt(["libmagic-dev"])]),
+
+        .target(name: "Evidence", dependencies: [
+            "CEWF",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
+        .target(name: "Timeline", dependencies: ["SleuthKit"]),
+        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Timeline"]),
+        .executableTarget(name: "exhume", dependencies: [
+            "ExhumeKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "exhume-bench", dependencies: ["ExhumeKit"]),
+        .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),
+
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "ExhumeTestSupport"]),
+        .testTarget(name: "SleuthKitTests", dependencies: ["SleuthKit", "ExhumeTestSupport"]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ExhumeTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

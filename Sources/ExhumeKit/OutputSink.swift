@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered byte output to a file descriptor (stdout by default): listings
+/// run to millions of lines, so they are written in 256 KiB blocks.
+public final class OutputSink {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let capacity: Int
+    /// The first write error, reported when flushing.
+    public private(set) var failure: String?
+
+    public init(fd: Int32 = STDOUT_FILENO, capacity: Int = 256 << 10) {
+        self.fd = fd
+        self.capacity = capacity
+        buffer.reserveCapacity(capacity)
+    }
+
+    deinit { try? flush() }
+
+    public func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { drain() }
+    }
+
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= capacity { drain() }
+    }
+
+    public func line(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        if buffer.count >= capacity { drain() }
+    }
+
+    public func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= capacity { drain() }
+    }
+
+    /// Writes what is buffered; throws if any write failed (disk full, closed pipe).
+    public func flush() throws(ExhumeError) {
+        drain()
+        if let failure { throw ExhumeError(.outputFailed, "cannot write output: \(failure)") }
+    }
+
+    private func drain() {
+        guard !buffer.isEmpty else { return }
+        if failure == nil {
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = String(cString: strerror(errno))
+                        return
+                    }
+                    offset += n
+                }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

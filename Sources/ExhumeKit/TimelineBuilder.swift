@@ -1,0 +1,103 @@
+import SleuthKit
+import Timeline
+
+/// Walks the file systems of an examination and produces timeline output.
+public struct TimelineBuilder {
+    public var from: Timestamp?
+    public var to: Timestamp?
+
+    public init(from: Timestamp? = nil, to: Timestamp? = nil) {
+        self.from = from
+        self.to = to
+    }
+
+    /// Streams body lines (`fls -m` / `tsk_gettimes` format) to `sink`.
+    /// With a time window, a line is kept when any of its times falls inside.
+    /// Returns the problems met (damaged directories).
+    public func writeBodyfile(_ exam: Examination, to sink: OutputSink) -> [Issue] {
+        var issues: [Issue] = []
+        for mounted in exam.fileSystems {
+            let error = mounted.fileSystem.walk { entry in
+                if from != nil || to != nil, !inWindow(entry) { return true }
+                sink.line(Bodyfile.line(for: entry, prefix: mounted.bodyPrefix))
+                return true
+            }
+            if let error { issues.append(Issue(walkError: error, in: mounted, image: exam.source.path)) }
+        }
+        return issues
+    }
+
+    /// All timeline events, sorted by time then name, within the window.
+    public func events(_ exam: Examination) -> (events: [TimelineEvent], issues: [Issue]) {
+        var events: [TimelineEvent] = []
+        var issues: [Issue] = []
+        for mounted in exam.fileSystems {
+            let error = mounted.fileSystem.walk { entry in
+                for event in TimelineEvent.events(for: entry, prefix: mounted.bodyPrefix,
+                                                  fileSystemOffset: mounted.info.sectorOffset)
+                where contains(event.time) {
+                    events.append(event)
+                }
+                return true
+            }
+            if let error { issues.append(Issue(walkError: error, in: mounted, image: exam.source.path)) }
+        }
+        events.sort { ($0.time, $0.name, $0.meta) < ($1.time, $1.name, $1.meta) }
+        return (events, issues)
+    }
+
+    private func contains(_ t: Timestamp) -> Bool {
+        if let from, t.seconds < from.seconds { return false }
+        if let to, t.seconds > to.seconds { return false }
+        return true
+    }
+
+    private func inWindow(_ entry: FileEntry) -> Bool {
+        let t = entry.effectiveTimes
+        return [t.modified, t.accessed, t.changed, t.created].contains { $0.seconds != 0 && contains($0) }
+    }
+
+    /// A mactime-style CSV row (`Date,Size,Type,Mode,UID,GID,Meta,File Name`), date in ISO 8601 UTC.
+    public static func csvRow(_ e: TimelineEvent) -> String {
+        [TimeFormat.iso8601(e.time), "\(e.size)", e.activity, e.mode, "\(e.uid)", "\(e.gid)", e.meta, csvField(e.name)]
+            .joined(separator: ",")
+    }
+
+    public static let csvHeader = "Date,Size,Type,Mode,UID,GID,Meta,File Name"
+
+    public static func jsonRow(_ e: TimelineEvent) -> [UInt8] {
+        var o = JSONLine()
+        o.add("time", TimeFormat.iso8601(e.time))
+        o.add("size", e.size)
+        o.add("activity", e.activity)
+        o.add("mode", e.mode)
+        o.add("uid", e.uid)
+        o.add("gid", e.gid)
+        o.add("meta", e.meta)
+        o.add("name", e.name)
+        o.add("offset", e.fileSystemOffset)
+        o.add("deleted", e.deleted)
+        return o.finished()
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension Issue {
+    init(walkError error: TSKError, in mounted: MountedFileSystem, image: String) {
+        self.init(severity: .warning, image: image, partition: mounted.partition?.slot,
+                  sectorOffset: mounted.info.sectorOffset,
+                  message: "the directory walk stopped early; entries found before the problem are listed (\(error.message))")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,103 @@
+internal import CSleuthKit
+import Evidence
+
+// Every C callback and every Unmanaged conversion of the SleuthKit module lives
+// in this file, so the unsafe surface is easy to audit.
+
+/// What TSK's external-image callbacks reach through the context pointer.
+final class ImageReadContext: @unchecked Sendable {
+    let source: any ImageSource
+    /// The last read failure, for error messages that name file and offset.
+    /// Only written by TSK's read callback, which TSK calls under its cache lock.
+    var lastFailure: EvidenceError?
+
+    init(source: any ImageSource) { self.source = source }
+}
+
+enum ExternalImage {
+    /// Opens `source` as a TSK image (`tsk_img_open_external`). The context is
+    /// retained here and released once, by the close callback.
+    static func open(_ source: any ImageSource) -> (UnsafeMutablePointer<TSK_IMG_INFO>, ImageReadContext)? {
+        let context = ImageReadContext(source: source)
+        let retained = Unmanaged.passRetained(context).toOpaque()
+        guard let img = exhume_tsk_img_open_external(retained, TSK_OFF_T(source.size), UInt32(source.sectorSize),
+                                                     externalRead, externalClose, externalImgStat) else {
+            Unmanaged<ImageReadContext>.fromOpaque(retained).release()
+            return nil
+        }
+        return (img, context)
+    }
+}
+
+private func context(of img: UnsafeMutablePointer<TSK_IMG_INFO>?) -> ImageReadContext? {
+    guard let img, let raw = exhume_tsk_img_context(img) else { return nil }
+    return Unmanaged<ImageReadContext>.fromOpaque(raw).takeUnretainedValue()
+}
+
+private let externalRead: exhume_tsk_read_fn = { img, offset, buffer, length in
+    guard let context = context(of: img), let buffer else { return -1 }
+    do throws(EvidenceError) {
+        var done = 0
+        while done < length {
+            let n = try context.source.read(into: UnsafeMutableRawBufferPointer(start: buffer + done, count: length - done),
+                                            at: Int64(offset) + Int64(done))
+            if n <= 0 { break }
+            done += n
+        }
+        return done
+    } catch {
+        context.lastFailure = error
+        exhume_tsk_set_read_error(error.description)
+        return -1
+    }
+}
+
+private let externalClose: exhume_tsk_close_fn = { img in
+    guard let img else { return }
+    if let raw = exhume_tsk_img_context(img) {
+        Unmanaged<ImageReadContext>.fromOpaque(raw).release()
+    }
+    exhume_tsk_external_free(img)
+}
+
+private let externalImgStat: exhume_tsk_imgstat_fn = { _, _ in }
+
+/// What the directory-walk callback reaches through its context pointer.
+final class WalkContext {
+    let fileSystem: FileSystem
+    let visit: (FileEntry) -> Bool
+    var stopped = false
+
+    init(fileSystem: FileSystem, visit: @escaping (FileEntry) -> Bool) {
+        self.fileSystem = fileSystem
+        self.visit = visit
+    }
+}
+
+enum DirectoryWalk {
+    /// `tsk_fs_dir_walk` from the root, allocated and unallocated names, recursing.
+    /// Returns false when TSK reported an error (what was found is kept).
+    static func run(_ fs: UnsafeMutablePointer<TSK_FS_INFO>, context: WalkContext) -> Bool {
+        let flags = TSK_FS_DIR_WALK_FLAG_ENUM(rawValue: TSK_FS_DIR_WALK_FLAG_ALLOC.rawValue
+                                              | TSK_FS_DIR_WALK_FLAG_UNALLOC.rawValue
+                                              | TSK_FS_DIR_WALK_FLAG_RECURSE.rawValue)
+        let pointer = Unmanaged.passUnretained(context).toOpaque()
+        let result = withExtendedLifetime(context) {
+            tsk_fs_dir_walk(fs, fs.pointee.root_inum, flags, directoryWalkCallback, pointer)
+        }
+        return result == 0
+    }
+}
+
+private let directoryWalkCallback: TSK_FS_DIR_WALK_CB = { file, path, pointer in
+    guard let file, let pointer else { return TSK_WALK_CONT }
+    let context = Unmanaged<WalkContext>.fromOpaque(pointer).takeUnretainedValue()
+    let parent = path.map { UnsafeRawPointer($0) }
+    for entry in FileEntry.entries(of: file, parentPath: parent, in: context.fileSystem) {
+        if !context.visit(entry) {
+            context.stopped = true
+            return TSK_WALK_STOP
+        }
+    }
+    return TSK_WALK_CONT
+}

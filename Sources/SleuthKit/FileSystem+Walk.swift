@@ -1,0 +1,27 @@
+internal import CSleuthKit
+
+extension FileSystem {
+    /// Visits every entry of the file system, allocated and deleted, orphans
+    /// under `$OrphanFiles` included, in TSK's directory-walk order
+    /// (`tsk_fs_dir_walk` from the root with `ALLOC | UNALLOC | RECURSE`).
+    ///
+    /// `visit` returns false to stop. Entries found before a damaged
+    /// directory stops TSK are kept; the error comes back as the result.
+    @discardableResult
+    public func walk(_ visit: (FileEntry) -> Bool) -> TSKError? {
+        withoutActuallyEscaping(visit) { escapable in
+            let context = WalkContext(fileSystem: self, visit: escapable)
+            let ok = DirectoryWalk.run(raw, context: context)
+            let where_ = "\(image.path), file system at sector \(info.sectorOffset)"
+            if !ok {
+                var error = TSKError.capture(function: "tsk_fs_dir_walk", context: where_)
+                if let failure = image.lastReadFailure { error.message += " (\(failure.description))" }
+                return error
+            }
+            // TSK resets the error of a sub-directory it could not load and
+            // carries on; anything left over after success is stale.
+            tsk_error_reset()
+            return nil
+        }
+    }
+}

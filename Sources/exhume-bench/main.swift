@@ -1,0 +1,1 @@
+print("exhume-bench: not yet")

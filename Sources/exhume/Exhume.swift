@@ -1,0 +1,18 @@
+import ArgumentParser
+import ExhumeKit
+
+@main
+struct Exhume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exhume",
+        abstract: "Open disk images, list allocated and deleted files, and build timelines.",
+        discussion: """
+            Evidence is opened read-only. Data goes to standard output; progress, notes and errors
+            to standard error. Exit codes: 0 success, 1 verification mismatch, 2 finished with
+            problems (some data unreadable; see stderr), 64 usage error, 65 unreadable or
+            unrecognised image, 66 image file missing, 74 cannot write output.
+            """,
+        version: "0.1.0",
+        subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self]
+    )
+}

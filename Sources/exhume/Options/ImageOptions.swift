@@ -1,0 +1,27 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The image argument and the options every command that reads an image shares.
+struct ImageOptions: ParsableArguments {
+    @Argument(help: "The image: an .E01 (other segments are found), a raw/dd file, or the first file of a split raw image (.001, .000, .aa).")
+    var image: String
+
+    @Option(name: .customLong("fs-timezone"),
+            help: ArgumentHelp("Time zone of the seized machine, for file systems that store local time (FAT). Output is always UTC.",
+                               valueName: "ZONE"))
+    var fsTimezone: String = "UTC"
+
+    /// TSK converts FAT's local times with the process time zone, like its `-z` flag.
+    func applyTimezone() {
+        setenv("TZ", fsTimezone, 1)
+        tzset()
+    }
+}
+
+struct OffsetOption: ParsableArguments {
+    @Option(name: [.customShort("o"), .long],
+            help: ArgumentHelp("Only the file system that starts at this sector offset (TSK's -o).", valueName: "SECTORS"))
+    var offset: UInt64?
+}

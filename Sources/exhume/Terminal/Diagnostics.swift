@@ -1,0 +1,87 @@
+import ArgumentParser
+import ExhumeKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Messages for the analyst on standard error.
+enum Diagnostics {
+    static func print(_ message: String) {
+        writeStderr(message + "\n")
+    }
+
+    static func report(_ issues: [Issue]) {
+        for issue in issues { print("exhume: \(issue)") }
+    }
+
+    /// Ends the command with the exit code of `error`, its message on stderr.
+    static func fail(_ error: ExhumeError) -> ExitCode {
+        print("exhume: error: \(error.message)")
+        return ExitCode(error.exitCode)
+    }
+
+    /// Exit status for work that finished: 2 when warnings were reported.
+    static func finish(_ issues: [Issue]) throws {
+        report(issues)
+        if issues.contains(where: { $0.severity == .warning }) { throw ExitCode(2) }
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+/// A one-line progress bar on stderr, redrawn at most a few times a second;
+/// only on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let start = Clock.now()
+    private var lastDraw = 0.0
+    private let enabled: Bool
+
+    init(label: String, enabled: Bool = Diagnostics.stderrIsTerminal) {
+        self.label = label
+        self.enabled = enabled
+    }
+
+    func update(done: Int64, total: Int64) {
+        guard enabled else { return }
+        let now = Clock.now()
+        guard now - lastDraw >= 0.2 || done == total else { return }
+        lastDraw = now
+        let elapsed = max(now - start, 0.001)
+        let rate = Double(done) / elapsed / 1e6
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let eta = rate > 0 ? Double(total - done) / (rate * 1e6) : 0
+        let text = "\r\(label) [\(bar)] \(Int(fraction * 100))%  \(String(format1: rate)) MB/s  ETA \(Int(eta))s "
+        writeStderr(text)
+        if done == total { writeStderr("\n") }
+    }
+}
+
+/// Unbuffered write to file descriptor 2 (C's `stderr` is shared mutable state to Swift 6).
+func writeStderr(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+        offset += n
+    }
+}
+
+enum Clock {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+extension String {
+    init(format1 value: Double) {
+        let scaled = Int((value * 10).rounded())
+        self = "\(scaled / 10).\(abs(scaled % 10))"
+    }
+}
