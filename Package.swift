@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "SleuthKitTests", dependencies: ["SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ExhumeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
+        .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,11 +15,16 @@ public struct TimelineBuilder {
     /// With a time window, a line is kept when any of its times falls inside.
     /// Returns the problems met (damaged directories).
     public func writeBodyfile(_ exam: Examination, to sink: OutputSink) -> [Issue] {
+        bodyfile(exam) { sink.line($0) }
+    }
+
+    /// Hands each body line (without newline) to `emit`, in walk order.
+    public func bodyfile(_ exam: Examination, emit: ([UInt8]) -> Void) -> [Issue] {
         var issues: [Issue] = []
         for mounted in exam.fileSystems {
             let error = mounted.fileSystem.walk { entry in
                 if from != nil || to != nil, !inWindow(entry) { return true }
-                sink.line(Bodyfile.line(for: entry, prefix: mounted.bodyPrefix))
+                emit(Bodyfile.line(for: entry, prefix: mounted.bodyPrefix))
                 return true
             }
             if let error { issues.append(Issue(walkError: error, in: mounted, image: exam.source.path)) }

@@ -111,7 +111,9 @@ public struct Partition: Sendable, Hashable, Codable {
                 let s = String(n)
                 return s.count >= 3 ? s : String(repeating: "0", count: 3 - s.count) + s
             }
-            return "\(three(tableNumber ?? 0)):\(three(slotNumber ?? 0))"
+            // GPT has a single table: TSK sets its number to -1 and mmls prints the slot alone.
+            guard let table = tableNumber, table >= 0 else { return three(slotNumber ?? 0) }
+            return "\(three(table)):\(three(slotNumber ?? 0))"
         }
     }
 }
