@@ -102,6 +102,10 @@ public final class EWFImage: ImageSource {
             throw EvidenceError(.missingSegment, path: path,
                                 "segment \(EWFNaming.name(after: last) ?? "?") is missing, but \(gap) exists: the segment set is incomplete")
         }
+        if let last = segments.last, EWFNaming.endsWithNextSection(last) {
+            throw EvidenceError(.missingSegment, path: path,
+                                "the segment set continues after \(last) (it ends with a \"next\" section) but \(EWFNaming.name(after: last) ?? "the next segment") is missing")
+        }
         return segments
     }
 }
@@ -173,6 +177,21 @@ enum EWFNaming {
             }
         }
         return base + String(decoding: chars, as: UTF8.self)
+    }
+
+    /// Whether an EWF segment file ends with a `next` section: more segments
+    /// follow it. The last segment of a complete set ends with `done`.
+    /// (EWF1 section header: 16-byte type, then offsets; 76 bytes.)
+    static func endsWithNextSection(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= 76 else { return false }
+        var header = [UInt8](repeating: 0, count: 16)
+        let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, off_t(info.st_size - 76)) }
+        guard n == 16 else { return false }
+        return header.starts(with: Array("next".utf8)) && header[4...].allSatisfy { $0 == 0 }
     }
 
     /// When the segment after `last` is missing but one of the next few exists,

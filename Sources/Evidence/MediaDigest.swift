@@ -74,7 +74,7 @@ public struct MediaVerifier: Sendable {
                 md5.update(bufferPointer: slice)
                 sha1.update(bufferPointer: slice)
             }
-            if let failure = stripe.failure { failures.append(failure) }
+            failures.append(contentsOf: stripe.failures)
             progress?(stripe.offset + Int64(stripe.length), image.size)
         }
 
@@ -110,7 +110,7 @@ struct Stripe {
     var offset: Int64
     var length: Int
     var bytes: [UInt8]
-    var failure: MediaVerification.ReadFailure?
+    var failures: [MediaVerification.ReadFailure]
 }
 
 /// Reads a media in fixed stripes with several readers and hands the stripes
@@ -170,30 +170,38 @@ final class StripePipeline: @unchecked Sendable {
         let offset = Int64(index) * Int64(stripeSize)
         let length = Int(min(Int64(stripeSize), size - offset))
         var bytes = [UInt8](repeating: 0, count: length)
-        var failure: MediaVerification.ReadFailure?
+        var failures: [MediaVerification.ReadFailure] = []
         bytes.withUnsafeMutableBytes { buffer in
             var done = 0
+            var sectorAtATime = false
             while done < length {
+                let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
                 do {
-                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<length]),
+                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
                                             at: offset + Int64(done))
-                    if n <= 0 { break }
+                    if n <= 0 {
+                        failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
+                        break
+                    }
                     done += n
                 } catch {
-                    // Keep going past the bad spot a sector at a time so one bad
-                    // chunk does not hide the rest of the stripe.
-                    if failure == nil {
-                        failure = .init(offset: offset + Int64(done), length: length - done, message: (error as? EvidenceError)?.description ?? "\(error)")
+                    if !sectorAtATime {
+                        // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
+                        sectorAtATime = true
+                        continue
                     }
-                    let skip = min(source.sectorSize, length - done)
-                    memset(buffer.baseAddress! + done, 0, skip)
-                    done += skip
+                    let at = offset + Int64(done)
+                    if let last = failures.last, last.offset + Int64(last.length) == at {
+                        failures[failures.count - 1].length += step
+                    } else {
+                        let message = (error as? EvidenceError)?.description ?? "\(error)"
+                        failures.append(.init(offset: at, length: step, message: message))
+                    }
+                    memset(buffer.baseAddress! + done, 0, step)
+                    done += step
                 }
             }
-            if done < length, failure == nil {
-                failure = .init(offset: offset + Int64(done), length: length - done, message: "media ended early")
-            }
         }
-        return Stripe(index: index, offset: offset, length: length, bytes: bytes, failure: failure)
+        return Stripe(index: index, offset: offset, length: length, bytes: bytes, failures: failures)
     }
 }

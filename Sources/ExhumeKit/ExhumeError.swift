@@ -24,7 +24,8 @@ public struct ExhumeError: Error, Sendable, CustomStringConvertible {
 
     public init(_ error: EvidenceError) {
         switch error.code {
-        case .notFound, .missingSegment: kind = error.code == .notFound ? .missingInput : .badInput
+        // A missing segment is a missing evidence file, like a missing image.
+        case .notFound, .missingSegment: kind = .missingInput
         default: kind = .badInput
         }
         message = error.description
