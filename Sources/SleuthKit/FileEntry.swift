@@ -43,6 +43,31 @@ public struct FileEntry: Sendable, Hashable {
     /// Target of a symbolic link.
     public var linkTarget: [UInt8]?
 
+    public init(parentPath: [UInt8], name: [UInt8], metaAddress: UInt64, attribute: AttributeID?,
+                streamName: [UInt8]?, isFileNameAttribute: Bool, nameType: EntryType, metaType: EntryType?,
+                isDeleted: Bool, isMetaAllocated: Bool, hasMetadata: Bool, size: Int64, uid: UInt32, gid: UInt32,
+                mode: UInt32, lsMode: String, times: MACBTimes, fileNameTimes: MACBTimes?, linkTarget: [UInt8]?) {
+        self.parentPath = parentPath
+        self.name = name
+        self.metaAddress = metaAddress
+        self.attribute = attribute
+        self.streamName = streamName
+        self.isFileNameAttribute = isFileNameAttribute
+        self.nameType = nameType
+        self.metaType = metaType
+        self.isDeleted = isDeleted
+        self.isMetaAllocated = isMetaAllocated
+        self.hasMetadata = hasMetadata
+        self.size = size
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+        self.lsMode = lsMode
+        self.times = times
+        self.fileNameTimes = fileNameTimes
+        self.linkTarget = linkTarget
+    }
+
     /// The address as `fls` prints it: `12`, or `64-128-2` on NTFS (entry-type-id).
     public var address: String {
         if let attribute { return "\(metaAddress)-\(attribute.type)-\(attribute.id)" }
@@ -87,6 +112,11 @@ public struct FileEntry: Sendable, Hashable {
 public struct AttributeID: Sendable, Hashable, Codable {
     public var type: UInt32
     public var id: UInt16
+
+    public init(type: UInt32, id: UInt16) {
+        self.type = type
+        self.id = id
+    }
 }
 
 /// File types as TSK names them, with the letter `fls` prints.
