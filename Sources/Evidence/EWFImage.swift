@@ -16,6 +16,9 @@ public final class EWFImage: ImageSource {
     public let sectorSize: Int
     /// Acquisition metadata and stored digests, read once when the image is opened.
     public let metadata: EWFMetadata
+    /// Damage found when opening that does not stop reading (a truncated last
+    /// segment): the media beyond it will not read.
+    public let integrityProblems: [EvidenceError]
 
     private let handle: Mutex<EWFHandle>
 
@@ -29,9 +32,11 @@ public final class EWFImage: ImageSource {
         self.sectorSize = Int(try owned.bytesPerSector())
         self.metadata = owned.readMetadata()
         self.handle = Mutex(owned)
+        self.integrityProblems = EWFNaming.truncation(of: segments.last ?? path).map { [$0] } ?? []
     }
 
     private init(files: [String], size: Int64, sectorSize: Int, metadata: EWFMetadata, handle: EWFHandle) {
+        self.integrityProblems = []
         self.files = files
         self.size = size
         self.sectorSize = sectorSize
@@ -192,6 +197,25 @@ enum EWFNaming {
         let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, off_t(info.st_size - 76)) }
         guard n == 16 else { return false }
         return header.starts(with: Array("next".utf8)) && header[4...].allSatisfy { $0 == 0 }
+    }
+
+    /// A problem when the last segment does not end with a `done` or `next`
+    /// section, which every EWF writer puts last: the file was cut short.
+    static func truncation(of path: String) -> EvidenceError? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var header = [UInt8](repeating: 0, count: 16)
+        let n = info.st_size >= 76
+            ? header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, off_t(info.st_size - 76)) } : 0
+        if n == 16, header[4...].allSatisfy({ $0 == 0 }),
+           header.starts(with: Array("done".utf8)) || header.starts(with: Array("next".utf8)) {
+            return nil
+        }
+        return EvidenceError(.corrupt, path: path, offset: Int64(info.st_size),
+                             "the segment file is truncated (it does not end with a \"done\" section): media stored beyond this point cannot be read")
     }
 
     /// When the segment after `last` is missing but one of the next few exists,

@@ -35,7 +35,9 @@ public final class Examination: @unchecked Sendable {
         volumeSystem = VolumeSystem.open(image)
 
         var found: [MountedFileSystem] = []
-        var issues: [Issue] = []
+        var issues: [Issue] = (source as? EWFImage)?.integrityProblems.map {
+            Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil, message: $0.description)
+        } ?? []
         if let sectorOffset {
             do {
                 let fs = try FileSystem(image: image, sectorOffset: sectorOffset)
@@ -64,7 +66,8 @@ public final class Examination: @unchecked Sendable {
                 if requireFileSystem {
                     throw ExhumeError(.badInput, "\(path): no partition table or file system that TSK recognises (\(error.message))")
                 }
-                issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: 0,
+                // Only `info` asks not to require one: there it is a fact about the image, not a fault.
+                issues.append(Issue(severity: .note, image: path, partition: nil, sectorOffset: 0,
                                     message: "no partition table or file system that TSK recognises (\(error.message))"))
             }
         }

@@ -27,7 +27,7 @@ extension Exhume {
                 for line in InfoText.lines(report) { out.line(line) }
             }
             do { try out.flush() } catch { throw Diagnostics.fail(error) }
-            Diagnostics.report(exam.issues.filter { $0.severity == .warning })
+            try Diagnostics.finish(exam.issues.filter { $0.severity == .warning })
         }
     }
 }

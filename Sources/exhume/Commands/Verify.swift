@@ -37,6 +37,9 @@ extension Exhume {
                 if json { emitFailure(error) }
                 throw Diagnostics.fail(ExhumeError(error))
             }
+            for problem in (source as? EWFImage)?.integrityProblems ?? [] {
+                Diagnostics.print("exhume: warning: \(problem)")
+            }
             let bar = ProgressBar(label: "verify")
             let result: MediaVerification
             do {
