@@ -7,6 +7,7 @@
 #include <tsk/img/tsk_img.h>
 #include <tsk/vs/tsk_vs.h>
 #include <tsk/fs/tsk_fs.h>
+#include <tsk/pool/tsk_pool.h>
 
 /*
  * TSK 4.11's tsk_img_open_external treats the memory it is given as a

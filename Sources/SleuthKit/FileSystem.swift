@@ -16,10 +16,15 @@ public final class FileSystem: @unchecked Sendable {
 
     /// Opens the file system that starts `sectorOffset` sectors (image sector
     /// size) into the image, detecting its type (`tsk_fs_open_img`).
-    public init(image: DiskImage, sectorOffset: UInt64) throws(TSKError) {
-        let byteOffset = TSK_OFF_T(sectorOffset) * TSK_OFF_T(image.sectorSize)
-        let context = "\(image.path), file system at sector \(sectorOffset)"
-        guard let fs = tsk_fs_open_img(image.raw, byteOffset, TSK_FS_TYPE_DETECT) else {
+    public convenience init(image: DiskImage, sectorOffset: UInt64) throws(TSKError) {
+        try self.init(image: image, byteOffset: Int64(sectorOffset) * Int64(image.sectorSize), reportedSector: sectorOffset,
+                      type: TSK_FS_TYPE_DETECT, context: "\(image.path), file system at sector \(sectorOffset)")
+    }
+
+    /// `tsk_fs_open_img_decrypt` at `byteOffset` of `image` (no password).
+    init(image: DiskImage, byteOffset: Int64, reportedSector sectorOffset: UInt64, type: TSK_FS_TYPE_ENUM,
+         context: String) throws(TSKError) {
+        guard let fs = tsk_fs_open_img_decrypt(image.raw, TSK_OFF_T(byteOffset), type, "") else {
             var error = TSKError.capture(function: "tsk_fs_open_img", context: context)
             if let failure = image.lastReadFailure { error.message += " (\(failure.description))" }
             throw error

@@ -1,0 +1,581 @@
+#!/usr/bin/env bash
+# Regenerates every test image of Exhume's Fixtures folder from scratch, plus
+# manifest.json (ground truth, partly filled in from Sleuth Kit / libewf oracles).
+#
+#   bash Fixtures/make-fixtures.sh
+#
+# Debian packages needed: dosfstools mtools e2fsprogs ntfs-3g gdisk fdisk
+# sleuthkit ewf-tools python3 coreutils (optional: faketime, for frozen clocks).
+# Must run as root (ntfs-3g FUSE mount).  No network access is used.
+set -euo pipefail
+
+export TZ=UTC
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+export MTOOLS_SKIP_CHECK=1
+export MTOOLS_NO_VFAT=0
+# fixed clock for e2fsprogs (superblock times etc.)
+FIXED_EPOCH=1704164645                    # 2024-01-02 03:04:05 UTC
+FIXED_DATE="2024-01-02 03:04:05"
+export E2FSPROGS_FAKE_TIME=$FIXED_EPOCH
+
+OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+WORK="$(mktemp -d /tmp/exhume-fixtures.XXXXXX)"
+MNT="$WORK/mnt"
+mkdir -p "$MNT"
+cleanup() {
+    mountpoint -q "$MNT" 2>/dev/null && umount "$MNT" || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Run a command with a frozen clock if faketime is installed (determinism only).
+ft() {
+    if command -v faketime >/dev/null 2>&1; then
+        # NO_FAKE_STAT: keep real st_mtime of the source files (mcopy -m, mke2fs -d read them)
+        NO_FAKE_STAT=1 faketime "$FIXED_DATE" "$@"
+    else
+        "$@"
+    fi
+}
+
+for tool in mkfs.fat mcopy mmd mdel mdeltree mke2fs debugfs mkntfs ntfs-3g ntfslabel \
+            sfdisk sgdisk ewfacquire ewfverify ewfinfo mmls fsstat fls python3; do
+    command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------- clean old output
+cd "$OUT"
+rm -f ./*.raw ./*.E0[0-9] ./split.[0-9][0-9][0-9] ./*.gz manifest.json
+rm -rf ./bad
+mkdir -p bad
+
+FILES_TSV="$WORK/files.tsv"   # image \t fs_offset_sectors \t path \t source_file \t deleted
+: > "$FILES_TSV"
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$FILES_TSV"; }
+
+# Deterministic pseudo-random bytes: rnd SEED SIZE > file
+rnd() { python3 -c 'import random,sys; r=random.Random(sys.argv[1]); sys.stdout.buffer.write(r.randbytes(int(sys.argv[2])))' "$1" "$2"; }
+
+# Text file with known content and fixed mtime: txt FILE CONTENT
+txt() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" > "$1"; touch -d "$FIXED_DATE" "$1"; }
+
+# ======================================================================= FAT
+# build_fat IMAGE OFFSET_SECTORS FATBITS SIZE_KIB LABEL VOLID TAG
+# Builds a FAT file system into IMAGE (a plain file) with files + deleted files.
+build_fat() {
+    local img=$1 off=$2 bits=$3 kib=$4 label=$5 volid=$6 tag=$7 rec=$8
+    local src="$WORK/src-$tag"
+    rm -rf "$src" "$img"; mkdir -p "$src"
+    mkfs.fat -C --invariant -F "$bits" -s 1 -S 512 -i "$volid" -n "$label" -h "$off" "$img" "$kib" >/dev/null
+    local m="-i $img"
+
+    txt "$src/README.TXT"                               "Hello from $tag. Marker: EXHUME-$tag-README"
+    txt "$src/A rather long file name with spaces.txt"  "long file name content ($tag)"
+    txt "$src/café-ñandú.txt"                           "non-ascii latin name ($tag)"
+    txt "$src/日本語.txt"                                "non-ascii CJK name ($tag)"
+    txt "$src/docs/report.txt"                          "quarterly report ($tag)"
+    txt "$src/docs/2023/summary.txt"                    "summary 2023 ($tag)"
+    txt "$src/docs/2023/q1/notes.txt"                   "deepest level notes ($tag)"
+    rnd "fat-big-$tag" 20000 > "$src/docs/big.bin"; touch -d "$FIXED_DATE" "$src/docs/big.bin"
+    # to be deleted
+    txt "$src/deleted-root.txt"                         "deleted in root ($tag)"
+    txt "$src/Deleted long name file.txt"               "deleted long name ($tag)"
+    txt "$src/docs/deleted-in-subdir.txt"               "deleted in docs ($tag)"
+    txt "$src/docs/2023/q1/deep-deleted.txt"            "deleted three levels down ($tag)"
+    txt "$src/olddir/inside.txt"                        "file inside deleted dir ($tag)"
+    txt "$src/olddir/second.txt"                        "second file inside deleted dir ($tag)"
+
+    ft mmd $m ::/docs ::/docs/2023 ::/docs/2023/q1 ::/olddir
+    local f
+    for f in "README.TXT" "A rather long file name with spaces.txt" "café-ñandú.txt" "日本語.txt" \
+             "docs/report.txt" "docs/2023/summary.txt" "docs/2023/q1/notes.txt" "docs/big.bin" \
+             "deleted-root.txt" "Deleted long name file.txt" "docs/deleted-in-subdir.txt" \
+             "docs/2023/q1/deep-deleted.txt" "olddir/inside.txt" "olddir/second.txt"; do
+        ft mcopy -m $m "$src/$f" "::/$f"
+    done
+    ft mdel $m "::/deleted-root.txt" "::/Deleted long name file.txt" "::/docs/deleted-in-subdir.txt" \
+               "::/docs/2023/q1/deep-deleted.txt"
+    ft mdeltree $m "::/olddir"
+
+    for f in "README.TXT" "A rather long file name with spaces.txt" "café-ñandú.txt" "日本語.txt" \
+             "docs/report.txt" "docs/2023/summary.txt" "docs/2023/q1/notes.txt" "docs/big.bin"; do
+        record "$rec" "$off" "$f" "$src/$f" false
+    done
+    for f in "deleted-root.txt" "Deleted long name file.txt" "docs/deleted-in-subdir.txt" \
+             "docs/2023/q1/deep-deleted.txt" "olddir/inside.txt" "olddir/second.txt"; do
+        record "$rec" "$off" "$f" "$src/$f" true
+    done
+    record "$rec" "$off" "olddir/" "-" true
+}
+
+# ======================================================================= ext4
+# build_ext4 IMAGE SIZE_KIB LABEL UUID TAG OFFSET_SECTORS RECORD_IMAGE
+build_ext4() {
+    local img=$1 kib=$2 label=$3 uuid=$4 tag=$5 off=$6 rec=$7
+    local src="$WORK/src-$tag"
+    rm -rf "$src" "$img"; mkdir -p "$src"
+    txt "$src/hello.txt"                                "Hello from $tag. Marker: EXHUME-$tag-HELLO"
+    txt "$src/A rather long file name with spaces and more than sixty-four characters in it.txt" "long name ($tag)"
+    txt "$src/café-ñandú.txt"                           "non-ascii latin ($tag)"
+    txt "$src/日本語のファイル.txt"                        "non-ascii CJK ($tag)"
+    txt "$src/dir1/file1.txt"                           "dir1/file1 ($tag)"
+    txt "$src/dir1/dir2/file2.txt"                      "dir1/dir2/file2 ($tag)"
+    txt "$src/dir1/dir2/dir3/file3.txt"                 "dir1/dir2/dir3/file3 ($tag)"
+    rnd "ext4-big-$tag" 300000 > "$src/dir1/big.bin"; touch -d "$FIXED_DATE" "$src/dir1/big.bin"
+    ln -s dir1/dir2/file2.txt "$src/link-to-file2"
+    touch -h -d "$FIXED_DATE" "$src/link-to-file2"
+    # to be deleted
+    txt "$src/deleted.txt"                              "deleted in root ($tag)"
+    txt "$src/dir1/deleted-in-subdir.txt"               "deleted in dir1 ($tag)"
+    txt "$src/dir1/dir2/dir3/deep-deleted.txt"          "deleted three levels down ($tag)"
+    txt "$src/olddir/inside.txt"                        "file inside deleted dir ($tag)"
+    find "$src" -type d -exec touch -d "$FIXED_DATE" {} +
+
+    ft mke2fs -q -F -t ext4 -b 1024 -J size=1 -N 128 -L "$label" -U "$uuid" \
+        -E hash_seed="$uuid",root_owner=0:0,lazy_itable_init=0 -d "$src" "$img" "$kib"
+    # mke2fs -d copies the (real, unfakeable) ctime of the source files: pin it
+    local n ino
+    n=$(find "$src" -mindepth 1 | wc -l)
+    for ino in 2 $(seq 11 $((11 + n))); do
+        printf 'sif <%d> ctime 20240102030405\nsif <%d> ctime_extra 0\n' "$ino" "$ino"
+    done | ft debugfs -w -f - "$img" >/dev/null 2>&1
+    ft debugfs -w -f - "$img" >/dev/null 2>&1 <<EOF
+rm /deleted.txt
+rm /dir1/deleted-in-subdir.txt
+rm /dir1/dir2/dir3/deep-deleted.txt
+rm /olddir/inside.txt
+rmdir /olddir
+EOF
+    local f
+    for f in "hello.txt" "A rather long file name with spaces and more than sixty-four characters in it.txt" \
+             "café-ñandú.txt" "日本語のファイル.txt" "dir1/file1.txt" "dir1/dir2/file2.txt" \
+             "dir1/dir2/dir3/file3.txt" "dir1/big.bin"; do
+        record "$rec" "$off" "$f" "$src/$f" false
+    done
+    record "$rec" "$off" "link-to-file2" "symlink:dir1/dir2/file2.txt" false
+    for f in "deleted.txt" "dir1/deleted-in-subdir.txt" "dir1/dir2/dir3/deep-deleted.txt" "olddir/inside.txt"; do
+        record "$rec" "$off" "$f" "$src/$f" true
+    done
+    record "$rec" "$off" "olddir/" "-" true
+}
+
+# ======================================================================= NTFS
+# build_ntfs IMAGE SIZE_KIB LABEL SERIAL TAG OFFSET_SECTORS RECORD_IMAGE
+build_ntfs() {
+    local img=$1 kib=$2 label=$3 serial=$4 tag=$5 off=$6 rec=$7
+    local src="$WORK/src-$tag"
+    rm -rf "$src" "$img"; mkdir -p "$src"
+    truncate -s "${kib}K" "$img"
+    ft mkntfs -F -f -q -s 512 -c 4096 -p "$off" -H 255 -S 63 -L "$label" "$img" >/dev/null 2>&1
+    ntfslabel --new-serial="$serial" "$img" "$label" >/dev/null 2>&1 || true
+
+    txt "$src/hello.txt"                                "Hello from $tag. Marker: EXHUME-$tag-HELLO"
+    txt "$src/A rather long file name with spaces.txt"  "long name ($tag)"
+    txt "$src/café-ñandú.txt"                           "non-ascii latin ($tag)"
+    txt "$src/日本語.txt"                                "non-ascii CJK ($tag)"
+    txt "$src/dir1/file1.txt"                           "dir1/file1 ($tag)"
+    txt "$src/dir1/dir2/file2.txt"                      "dir1/dir2/file2 ($tag)"
+    txt "$src/dir1/dir2/dir3/file3.txt"                 "dir1/dir2/dir3/file3 ($tag)"
+    rnd "ntfs-big-$tag" 200000 > "$src/dir1/big.bin"; touch -d "$FIXED_DATE" "$src/dir1/big.bin"
+    txt "$src/ads-host.txt"                             "main stream of ads-host ($tag)"
+    txt "$src/ads-host.txt:secret"                      "hidden in ADS secret ($tag)"
+    txt "$src/dir1/report.doc"                          "main stream of report.doc ($tag)"
+    txt "$src/dir1/report.doc:Zone.Identifier"          $'[ZoneTransfer]\r\nZoneId=3'
+    txt "$src/dir1/report.doc:second"                   "another ADS ($tag)"
+    txt "$src/small-resident.txt"                       "tiny"
+    # to be deleted
+    txt "$src/deleted.txt"                              "deleted in root ($tag)"
+    txt "$src/dir1/deleted-in-subdir.txt"               "deleted in dir1 ($tag)"
+    rnd "ntfs-delbig-$tag" 40000 > "$src/dir1/deleted-big.bin"; touch -d "$FIXED_DATE" "$src/dir1/deleted-big.bin"
+    txt "$src/olddir/inside.txt"                        "file inside deleted dir ($tag)"
+
+    # no_detach + background: under faketime a daemonising ntfs-3g never returns
+    ft ntfs-3g -o streams_interface=windows,no_detach "$img" "$MNT" >/dev/null 2>&1 &
+    local ntfs_pid=$! i
+    for i in $(seq 100); do mountpoint -q "$MNT" && break; sleep 0.1; done
+    mountpoint -q "$MNT" || { echo "ntfs-3g mount of $img failed" >&2; exit 1; }
+    local f
+    mkdir -p "$MNT/dir1/dir2/dir3" "$MNT/olddir"
+    for f in "hello.txt" "A rather long file name with spaces.txt" "café-ñandú.txt" "日本語.txt" \
+             "dir1/file1.txt" "dir1/dir2/file2.txt" "dir1/dir2/dir3/file3.txt" "dir1/big.bin" \
+             "ads-host.txt" "ads-host.txt:secret" "dir1/report.doc" "dir1/report.doc:Zone.Identifier" \
+             "dir1/report.doc:second" "small-resident.txt" \
+             "deleted.txt" "dir1/deleted-in-subdir.txt" "dir1/deleted-big.bin" "olddir/inside.txt"; do
+        cat "$src/$f" > "$MNT/$f"
+    done
+    sync
+    rm "$MNT/deleted.txt" "$MNT/dir1/deleted-in-subdir.txt" "$MNT/dir1/deleted-big.bin" "$MNT/olddir/inside.txt"
+    rmdir "$MNT/olddir"
+    # fixed timestamps where FUSE allows (mtime/atime)
+    find "$MNT" -mindepth 1 -exec touch -h -d "$FIXED_DATE" {} + 2>/dev/null || true
+    sync
+    umount "$MNT"
+    wait "$ntfs_pid" || true
+
+    for f in "hello.txt" "A rather long file name with spaces.txt" "café-ñandú.txt" "日本語.txt" \
+             "dir1/file1.txt" "dir1/dir2/file2.txt" "dir1/dir2/dir3/file3.txt" "dir1/big.bin" \
+             "ads-host.txt" "ads-host.txt:secret" "dir1/report.doc" "dir1/report.doc:Zone.Identifier" \
+             "dir1/report.doc:second" "small-resident.txt"; do
+        record "$rec" "$off" "$f" "$src/$f" false
+    done
+    for f in "deleted.txt" "dir1/deleted-in-subdir.txt" "dir1/deleted-big.bin" "olddir/inside.txt"; do
+        record "$rec" "$off" "$f" "$src/$f" true
+    done
+    record "$rec" "$off" "olddir/" "-" true
+}
+
+echo "== bare file systems"
+build_fat  "$OUT/fat16.raw" 0 16 3072 "EXHUMEFAT16" 1234ABCD fat16 fat16.raw
+build_ext4 "$OUT/ext4.raw" 4096 "exhume-ext4" 0b5e55ed-0000-4000-8000-000000000001 ext4 0 ext4.raw
+build_ntfs "$OUT/ntfs.raw" 4096 "ExhumeNTFS" 0123456789ABCDEF ntfs 0 ntfs.raw
+
+# ======================================================================= MBR disk
+echo "== mbr.raw"
+# 8 MiB disk: p1 FAT12 @2048 (4096 sectors), gap 6144..8191, p2 ext4 @8192 (6144 sectors),
+# unpartitioned tail 14336..16383.
+build_fat  "$WORK/mbr-p1.img" 2048 12 2048 "MBRFAT12" 4D425231 mbrfat mbr.raw
+build_ext4 "$WORK/mbr-p2.img" 3072 "mbr-ext4" 0b5e55ed-0000-4000-8000-000000000002 mbrext4 8192 mbr.raw
+rm -f "$OUT/mbr.raw"; truncate -s 8M "$OUT/mbr.raw"
+sfdisk -q "$OUT/mbr.raw" <<EOF
+label: dos
+label-id: 0x45584855
+unit: sectors
+
+start=2048, size=4096, type=1
+start=8192, size=6144, type=83
+EOF
+dd if="$WORK/mbr-p1.img" of="$OUT/mbr.raw" bs=512 seek=2048 conv=notrunc status=none
+dd if="$WORK/mbr-p2.img" of="$OUT/mbr.raw" bs=512 seek=8192 conv=notrunc status=none
+# a recognisable pattern inside the unpartitioned gap (slack/unallocated carving target)
+printf 'EXHUME-GAP-MARKER\n' | dd of="$OUT/mbr.raw" bs=512 seek=6144 conv=notrunc status=none
+
+# ======================================================================= GPT disk
+echo "== gpt.raw"
+# 8 MiB disk: p1 FAT16 "EFI-ish data" @2048 (5120 sectors), p2 NTFS @8192 (6144 sectors)
+build_fat  "$WORK/gpt-p1.img" 2048 16 2560 "GPTFAT16" 47505431 gptfat gpt.raw
+build_ntfs "$WORK/gpt-p2.img" 3072 "GptNTFS" FEDCBA9876543210 gptntfs 8192 gpt.raw
+rm -f "$OUT/gpt.raw"; truncate -s 8M "$OUT/gpt.raw"
+sgdisk -o -U 11111111-2222-4333-8444-555555555555 \
+    -n 1:2048:7167  -t 1:0700 -c 1:"Exhume FAT" -u 1:AAAAAAAA-0000-4000-8000-000000000001 \
+    -n 2:8192:14335 -t 2:0700 -c 2:"Exhume NTFS" -u 2:AAAAAAAA-0000-4000-8000-000000000002 \
+    "$OUT/gpt.raw" >/dev/null
+dd if="$WORK/gpt-p1.img" of="$OUT/gpt.raw" bs=512 seek=2048 conv=notrunc status=none
+dd if="$WORK/gpt-p2.img" of="$OUT/gpt.raw" bs=512 seek=8192 conv=notrunc status=none
+
+# ======================================================================= EWF
+echo "== E01 images"
+EWF_META=(-C "EXH-2024-001" -D "Exhume test MBR disk" -E "EV-0001" -e "Test Examiner" -N "Generated by make-fixtures.sh")
+ft ewfacquire -u -q -t "$OUT/mbr" -f encase6 -c deflate:best -d sha1 -m fixed -M physical \
+    "${EWF_META[@]}" "$OUT/mbr.raw" > "$WORK/ewfacquire-mbr.log" 2>&1
+
+# multi-segment: ext4.raw (4 MiB) stored uncompressed in 1 MiB segments
+ft ewfacquire -u -q -t "$OUT/multi" -f encase6 -c none -S 1048576 -d sha1 \
+    -C "EXH-2024-002" -D "Exhume multi-segment ext4" -E "EV-0002" -e "Test Examiner" -N "ext4.raw, -c none, 1 MiB segments" \
+    "$OUT/ext4.raw" > "$WORK/ewfacquire-multi.log" 2>&1
+
+# ======================================================================= split raw
+echo "== split raw"
+split -b 1048576 -d -a 3 --numeric-suffixes=1 "$OUT/fat16.raw" "$OUT/split."
+
+# ======================================================================= bad inputs
+echo "== bad inputs"
+: > bad/empty.raw
+rnd "exhume-random" 65536 > bad/random.bin
+MBR_E01_SIZE=$(stat -c %s mbr.E01)
+head -c $((MBR_E01_SIZE / 2)) mbr.E01 > bad/truncated.E01
+mkdir -p bad/missing-segment
+cp multi.E* bad/missing-segment/
+rm bad/missing-segment/multi.E02
+
+# corrupt chunk: uncompressed-chunk E01 of mbr.raw (empty chunks compressed), flip bytes
+ft ewfacquire -u -q -t "$OUT/bad/corrupt-chunk" -f encase6 -c deflate:empty-block -d sha1 \
+    -C "EXH-2024-003" -D "corrupt chunk" -E "EV-0003" -e "Test Examiner" -N "one chunk has flipped bytes" \
+    "$OUT/mbr.raw" > "$WORK/ewfacquire-corrupt.log" 2>&1
+# Flip 8 bytes in the middle of the uncompressed chunk data holding mbr.raw's ext4 /dir1/big.bin
+# (pure file data: partition table and both file systems' metadata stay readable).
+python3 - "$OUT/bad/corrupt-chunk.E01" <<'EOF'
+import random, sys
+p = sys.argv[1]
+data = bytearray(open(p, 'rb').read())
+big = random.Random("ext4-big-mbrext4").randbytes(300000)
+needle = big[150000:150064]
+i = data.find(needle)
+assert i >= 0 and data.find(needle, i + 1) < 0, "needle not found exactly once"
+for k in range(i + 16, i + 24):
+    data[k] ^= 0xFF
+open(p, 'wb').write(data)
+print(f"corrupt-chunk.E01: flipped 8 bytes at file offset {i + 16} (big.bin offset 150016..150023)")
+EOF
+
+# damaged file systems
+cp ext4.raw bad/damaged-fs.raw
+dd if=/dev/zero of=bad/damaged-fs.raw bs=1024 seek=1 count=1 conv=notrunc status=none   # primary superblock
+cp fat16.raw bad/damaged-fat.raw
+python3 - bad/damaged-fat.raw <<'EOF'
+import sys, struct, random
+p = sys.argv[1]
+d = bytearray(open(p, 'rb').read())
+bps, = struct.unpack_from('<H', d, 11); rsv, = struct.unpack_from('<H', d, 14)
+nfats = d[16]; fatsz, = struct.unpack_from('<H', d, 22)
+r = random.Random("damaged-fat")
+# overwrite the first 2 sectors of BOTH FAT copies with garbage (breaks cluster chains)
+for n in range(nfats):
+    off = (rsv + n * fatsz) * bps
+    d[off + 4: off + 2 * bps] = r.randbytes(2 * bps - 4)
+open(p, 'wb').write(d)
+EOF
+
+# ======================================================================= oracles + manifest
+echo "== oracles + manifest"
+python3 - "$OUT" "$FILES_TSV" <<'PYEOF'
+import hashlib, json, os, re, subprocess, sys
+out, files_tsv = sys.argv[1], sys.argv[2]
+os.chdir(out)
+
+def run(*cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    return p.returncode, p.stdout, p.stderr
+
+def digest(paths, algo):
+    h = hashlib.new(algo)
+    for pth in paths:
+        with open(pth, "rb") as f:
+            for b in iter(lambda: f.read(1 << 20), b""):
+                h.update(b)
+    return h.hexdigest()
+
+def file_entry(pth):
+    return {"name": pth, "size": os.path.getsize(pth), "sha256": digest([pth], "sha256")}
+
+def version(cmd):
+    rc, o, e = run(*cmd)
+    return (o + e).strip().splitlines()[0] if (o + e).strip() else "?"
+
+# ---------------------------------------------------------------- ground-truth files
+truth = {}
+for line in open(files_tsv, encoding="utf-8"):
+    img, off, path, src, deleted = line.rstrip("\n").split("\t")
+    e = {"path": "/" + path, "deleted": deleted == "true"}
+    if src == "-":
+        e.update(type="dir")
+    elif src.startswith("symlink:"):
+        t = src[len("symlink:"):].encode()
+        e.update(type="symlink", target=t.decode(), size=len(t), md5=hashlib.md5(t).hexdigest())
+    else:
+        e.update(type="file", size=os.path.getsize(src), md5=digest([src], "md5"),
+                 sha1=digest([src], "sha1"))
+        if ":" in path:
+            e.update(type="ads", stream=path.split(":", 1)[1], host="/" + path.split(":", 1)[0])
+    truth.setdefault(img, {}).setdefault(int(off), []).append(e)
+
+# ---------------------------------------------------------------- oracles
+def mmls(target):
+    rc, o, e = run("mmls", target)
+    if rc != 0:
+        return None, (o + e).strip()
+    parts = []
+    for l in o.splitlines():
+        m = re.match(r"^(\d+):\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(.*)$", l)
+        if m:
+            parts.append({"slot": m.group(2), "start": int(m.group(3)), "end": int(m.group(4)),
+                          "length": int(m.group(5)), "description": m.group(6).strip()})
+    vtype = next((l.strip() for l in o.splitlines() if l.strip() and not l.startswith(("Offset", "Units", "Slot", "   "))), "")
+    return {"volume_system": vtype, "partitions": parts}, o
+
+FS_KEYS = ["File System Type", "Volume Name", "Volume Label (Boot Sector)", "Volume Label (Root Directory)",
+           "Volume ID", "Volume Serial Number", "OEM Name", "Sector Size", "Cluster Size", "Block Size",
+           "Block Count", "Total Cluster Range", "Total Sector Range"]
+
+def fsstat(target, off):
+    rc, o, e = run("fsstat", "-o", str(off), target)
+    if rc != 0:
+        return {"error": (o + e).strip()}
+    info = {}
+    for l in o.splitlines():
+        if ":" in l:
+            k, v = l.split(":", 1)
+            k = k.strip()
+            if k in FS_KEYS and k not in info:
+                info[k] = v.strip()
+    return info
+
+def fls(target, off):
+    rc, o, e = run("fls", "-r", "-p", "-o", str(off), target)
+    lines = o.splitlines()
+    dele = [l for l in lines if re.match(r"^\S+ \* ", l)]
+    res = {"exit_code": rc, "entries": len(lines), "allocated": len(lines) - len(dele),
+           "deleted": len(dele), "lines": lines}
+    if e.strip():
+        res["stderr"] = e.strip()
+    return res
+
+def filesystems(target, img_key, offsets):
+    fss = []
+    for off in offsets:
+        st = fsstat(target, off)
+        fss.append({"offset_sectors": off,
+                    "type": st.get("File System Type"),
+                    "label": st.get("Volume Name") or st.get("Volume Label (Boot Sector)"),
+                    "fsstat": st,
+                    "files": truth.get(img_key, {}).get(off, []),
+                    "fls": fls(target, off)})
+    return fss
+
+def ewf_info(first):
+    rc, o, e = run("ewfinfo", first)
+    meta = {}
+    for l in o.splitlines():
+        if ":" in l and l.startswith("\t"):
+            k, v = l.split(":", 1)
+            meta[k.strip()] = v.strip()
+    return meta, o
+
+def ewf_verify(first):
+    rc, o, e = run("ewfverify", "-q", "-d", "sha1", first)
+    keep = [l for l in (o + e).splitlines()
+            if l.strip() and not re.search(r"(Verify started|Verify completed) at|bytes/second|ewfverify \d", l)]
+    keep = [l.replace(os.getcwd() + "/", "") for l in keep]
+    return {"exit_code": rc, "output": keep}
+
+images = []
+def raw_image(name, offsets, partitioned):
+    ent = {"name": name, "format": "raw", "files": [file_entry(name)],
+           "media_size": os.path.getsize(name), "media_md5": digest([name], "md5"),
+           "media_sha1": digest([name], "sha1")}
+    if partitioned:
+        ent["volume_system"], _ = mmls(name)
+    ent["filesystems"] = filesystems(name, name, offsets)
+    return ent
+
+def fs_offsets_from_mmls(name):
+    vs, _ = mmls(name)
+    return [p["start"] for p in vs["partitions"] if re.fullmatch(r"[\d:]+", p["slot"])]
+
+images.append(raw_image("fat16.raw", [0], False))
+images.append(raw_image("ext4.raw", [0], False))
+images.append(raw_image("ntfs.raw", [0], False))
+images.append(raw_image("mbr.raw", fs_offsets_from_mmls("mbr.raw"), True))
+images[-1]["markers"] = [{"offset_bytes": 6144 * 512, "where": "unpartitioned gap (sector 6144)",
+                          "content": "EXHUME-GAP-MARKER\n"}]
+images.append(raw_image("gpt.raw", fs_offsets_from_mmls("gpt.raw"), True))
+
+def ewf_image(first, source, partitioned, offsets):
+    base = first[:-4]
+    segs = sorted(f for f in os.listdir(".") if re.fullmatch(re.escape(base) + r"\.E\d\d", f))
+    meta, _ = ewf_info(first)
+    ent = {"name": first, "format": "ewf", "segments": segs, "files": [file_entry(s) for s in segs],
+           "source_image": source, "media_size": os.path.getsize(source),
+           "media_md5": digest([source], "md5"), "media_sha1": digest([source], "sha1"),
+           "ewf_metadata": meta, "ewfverify": ewf_verify(first)}
+    if partitioned:
+        ent["volume_system"], _ = mmls(first)
+    ent["filesystems"] = filesystems(first, source, offsets)
+    return ent
+
+images.append(ewf_image("mbr.E01", "mbr.raw", True, fs_offsets_from_mmls("mbr.raw")))
+images.append(ewf_image("multi.E01", "ext4.raw", False, [0]))
+
+segs = sorted(f for f in os.listdir(".") if re.fullmatch(r"split\.\d{3}", f))
+sp = {"name": "split.001", "format": "split", "segments": segs, "files": [file_entry(s) for s in segs],
+      "source_image": "fat16.raw", "media_size": sum(os.path.getsize(s) for s in segs),
+      "media_md5": digest(segs, "md5"), "media_sha1": digest(segs, "sha1")}
+assert sp["media_md5"] == digest(["fat16.raw"], "md5")
+rc, o, e = run("img_stat", "split.001")    # TSK finds split.002.. by itself from split.001
+sp["tsk_img_stat_split001"] = [l.strip() for l in o.splitlines() if re.match(r"\s*(Image Type|Size in bytes|split\.\d+)", l)]
+sp["filesystems"] = filesystems("fat16.raw", "fat16.raw", [0])
+sp["filesystems_note"] = "same bytes as fat16.raw; fsstat/fls run on fat16.raw"
+images.append(sp)
+
+# ---------------------------------------------------------------- bad inputs
+bad = []
+def bad_entry(name, problem, **kw):
+    ent = {"name": name, "problem": problem}
+    if os.path.isfile(name):
+        ent["files"] = [file_entry(name)]
+    ent.update(kw)
+    return ent
+
+def tsk(name, off=0):
+    rc1, o1, e1 = run("fsstat", "-o", str(off), name)
+    f = fls(name, off)
+    return {"fsstat_exit_code": rc1, "fsstat_first_lines": (o1 + e1).strip().splitlines()[:6],
+            "fls_exit_code": f["exit_code"], "fls_entries": f["entries"], "fls_allocated": f["allocated"],
+            "fls_deleted": f["deleted"], "fls_stderr": f.get("stderr", ""), "fls_lines": f["lines"]}
+
+rc, o, e = run("mmls", "bad/empty.raw")
+bad.append(bad_entry("bad/empty.raw", "zero-length file", mmls={"exit_code": rc, "output": (o + e).strip()},
+                     **{"tsk": tsk("bad/empty.raw")}))
+rc, o, e = run("mmls", "bad/random.bin")
+bad.append(bad_entry("bad/random.bin", "64 KiB of deterministic pseudo-random bytes (Python random.Random('exhume-random').randbytes); no partition table or file system",
+                     mmls={"exit_code": rc, "output": (o + e).strip()}, tsk=tsk("bad/random.bin")))
+meta, _ = ewf_info("bad/truncated.E01")
+bad.append(bad_entry("bad/truncated.E01", "first half of mbr.E01 (cut mid-file: sectors/table/hash/done sections missing)",
+                     ewfverify=ewf_verify("bad/truncated.E01"), ewfinfo_metadata=meta,
+                     tsk_mmls_exit_code=run("mmls", "bad/truncated.E01")[0]))
+ms = sorted(os.listdir("bad/missing-segment"))
+bad.append({"name": "bad/missing-segment/multi.E01", "problem": "copy of the multi.E01 set with multi.E02 removed",
+            "segments_present": ms, "files": [file_entry("bad/missing-segment/" + s) for s in ms],
+            "ewfverify": ewf_verify("bad/missing-segment/multi.E01"),
+            "tsk_fsstat_exit_code": run("fsstat", "bad/missing-segment/multi.E01")[0],
+            "tsk_fls": {k: v for k, v in fls("bad/missing-segment/multi.E01", 0).items() if k != "lines"}})
+meta, _ = ewf_info("bad/corrupt-chunk.E01")
+cc = bad_entry("bad/corrupt-chunk.E01",
+               "E01 of mbr.raw (deflate:empty-block, so non-empty chunks stored uncompressed with Adler-32); "
+               "bytes 150016..150023 of the ext4 partition's /dir1/big.bin (inside one stored chunk) are XOR 0xFF; "
+               "metadata of both file systems is intact, only that file's content is affected",
+               media_md5_of_source=digest(["mbr.raw"], "md5"), source_image="mbr.raw",
+               ewf_metadata=meta, ewfverify=ewf_verify("bad/corrupt-chunk.E01"))
+cc["tsk_mmls"] = mmls("bad/corrupt-chunk.E01")[0]
+cc["tsk_fls_counts"] = {str(off): {k: v for k, v in fls("bad/corrupt-chunk.E01", off).items() if k != "lines"}
+                        for off in fs_offsets_from_mmls("mbr.raw")}
+inode = next(l.split()[1].rstrip(":") for l in fls("mbr.raw", 8192)["lines"] if l.endswith("\tdir1/big.bin"))
+p1 = subprocess.run(["icat", "-o", "8192", "bad/corrupt-chunk.E01", inode], capture_output=True)
+truth_big = next(f for f in truth["mbr.raw"][8192] if f["path"] == "/dir1/big.bin")
+cc["affected_file"] = {"fs_offset_sectors": 8192, "path": "/dir1/big.bin", "inode": int(inode),
+                       "true_md5": truth_big["md5"], "true_size": truth_big["size"],
+                       "icat_exit_code": p1.returncode, "icat_size": len(p1.stdout),
+                       "icat_md5": hashlib.md5(p1.stdout).hexdigest(),
+                       "icat_stderr": p1.stderr.decode(errors="replace").strip()}
+bad.append(cc)
+bad.append(bad_entry("bad/damaged-fs.raw", "copy of ext4.raw with the primary superblock (bytes 1024..2047) zeroed; backup superblocks at block 8193 intact",
+                     source_image="ext4.raw", tsk=tsk("bad/damaged-fs.raw")))
+bad.append(bad_entry("bad/damaged-fat.raw", "copy of fat16.raw with sectors 0-1 of both FAT copies (except the first 4 bytes) overwritten with pseudo-random bytes: cluster chains broken, boot sector and directories intact",
+                     source_image="fat16.raw", tsk=tsk("bad/damaged-fat.raw")))
+
+manifest = {
+    "generator": "Fixtures/make-fixtures.sh",
+    "timezone": "UTC",
+    "sector_size": 512,
+    "tool_versions": {
+        "sleuthkit": version(["fls", "-V"]), "ewfacquire": version(["ewfacquire", "-V"]),
+        "mkfs.fat": version(["mkfs.fat", "--help"]), "mke2fs": version(["mke2fs", "-V"]),
+        "mkntfs": version(["mkntfs", "--version"]), "mtools": version(["mtools", "--version"]),
+    },
+    "notes": [
+        "files[].path is the path as written by the generator (UTF-8); deleted=true entries were removed after being written",
+        "fls.lines is the verbatim output of `fls -r -p -o OFFSET IMAGE`; allocated/deleted count its lines without/with '*' (includes TSK virtual entries such as $MBR, $FAT1, $OrphanFiles)",
+        "offsets are in 512-byte sectors",
+    ],
+    "images": images,
+    "bad": bad,
+}
+with open("manifest.json", "w", encoding="utf-8") as f:
+    json.dump(manifest, f, indent=1, ensure_ascii=False)
+    f.write("\n")
+PYEOF
+
+# ======================================================================= compress
+# Raw images are mostly zeros: they are committed gzipped (gzip -n: no name or
+# time in the header, so the .gz is as reproducible as the image) to keep the
+# folder small. The test suite unpacks them into a temporary folder; the
+# manifest describes the unpacked files. mbr.E01 stays as it is (the README's
+# demo opens it directly). bad/missing-segment is the multi set without E02:
+# the tests build it from the unpacked multi.E0x instead of storing it twice.
+echo "== compress"
+rm -rf bad/missing-segment
+for f in ./*.raw ./multi.E0[0-9] ./split.[0-9][0-9][0-9] bad/damaged-*.raw; do
+    gzip -n -9 -f "$f"
+done
+
+echo "== done"
+du -sh "$OUT"
