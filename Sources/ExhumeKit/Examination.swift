@@ -39,12 +39,16 @@ public final class Examination: @unchecked Sendable {
             Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil, message: $0.description)
         } ?? []
         if let sectorOffset {
+            let partition = volumeSystem?.partitions.first { $0.kind == .allocated && $0.start == sectorOffset }
             do {
                 let fs = try FileSystem(image: image, sectorOffset: sectorOffset)
-                let partition = volumeSystem?.partitions.first { $0.kind == .allocated && $0.start == sectorOffset }
                 found.append(MountedFileSystem(fileSystem: fs, partition: partition, bodyPrefix: Array("/".utf8)))
             } catch {
-                throw ExhumeError(.badInput, error.description)
+                let byteOffset = Int64(sectorOffset) * Int64(image.sectorSize)
+                guard let pool = Pool.open(image, byteOffset: byteOffset) else {
+                    throw ExhumeError(.badInput, error.description)
+                }
+                found += Examination.mount(pool, partition: partition, prefix: "/", image: path, issues: &issues)
             }
         } else if let volumeSystem {
             for partition in volumeSystem.partitions where partition.kind == .allocated {
@@ -54,6 +58,11 @@ public final class Examination: @unchecked Sendable {
                     found.append(MountedFileSystem(fileSystem: fs, partition: partition,
                                                    bodyPrefix: Array("vol\(partition.slot)/".utf8)))
                 } catch {
+                    if let pool = Pool.open(image, byteOffset: partition.byteOffset) {
+                        found += Examination.mount(pool, partition: partition, prefix: "vol\(partition.slot)/",
+                                                   image: path, issues: &issues)
+                        continue
+                    }
                     issues.append(Issue(severity: .note, image: path, partition: partition.slot, sectorOffset: sector,
                                         message: "no file system TSK recognises in \"\(partition.description)\" (\(error.message))"))
                 }
@@ -63,12 +72,15 @@ public final class Examination: @unchecked Sendable {
                 let fs = try FileSystem(image: image, sectorOffset: 0)
                 found.append(MountedFileSystem(fileSystem: fs, partition: nil, bodyPrefix: []))
             } catch {
-                if requireFileSystem {
+                if let pool = Pool.open(image, byteOffset: 0) {
+                    found += Examination.mount(pool, partition: nil, prefix: "", image: path, issues: &issues)
+                } else if requireFileSystem {
                     throw ExhumeError(.badInput, "\(path): no partition table or file system that TSK recognises (\(error.message))")
+                } else {
+                    // Only `info` asks not to require one: there it is a fact about the image, not a fault.
+                    issues.append(Issue(severity: .note, image: path, partition: nil, sectorOffset: 0,
+                                        message: "no partition table or file system that TSK recognises (\(error.message))"))
                 }
-                // Only `info` asks not to require one: there it is a fact about the image, not a fault.
-                issues.append(Issue(severity: .note, image: path, partition: nil, sectorOffset: 0,
-                                    message: "no partition table or file system that TSK recognises (\(error.message))"))
             }
         }
         if requireFileSystem, found.isEmpty, sectorOffset == nil, volumeSystem != nil {
@@ -76,6 +88,25 @@ public final class Examination: @unchecked Sendable {
         }
         self.fileSystems = found
         self.issues = issues
+    }
+
+    /// The file systems of a pool's volumes (APFS), named `poolVolN/` after the
+    /// partition prefix as `tsk_gettimes` does.
+    private static func mount(_ pool: Pool, partition: Partition?, prefix: String, image: String,
+                              issues: inout [Issue]) -> [MountedFileSystem] {
+        var mounted: [MountedFileSystem] = []
+        for volume in pool.volumes {
+            do {
+                let fs = try pool.fileSystem(of: volume)
+                mounted.append(MountedFileSystem(fileSystem: fs, partition: partition,
+                                                 bodyPrefix: Array("\(prefix)poolVol\(volume.index)/".utf8),
+                                                 poolVolume: volume))
+            } catch {
+                issues.append(Issue(severity: .warning, image: image, partition: partition?.slot, sectorOffset: nil,
+                                    message: "pool volume \(volume.index) (\(volume.description)): \(error.message)"))
+            }
+        }
+        return mounted
     }
 }
 
@@ -87,6 +118,8 @@ public struct MountedFileSystem: @unchecked Sendable {
     /// `/` for a single file system chosen with `--offset` (like `fls -m /`),
     /// `volN/` inside a partition table, nothing for a bare file system (like `tsk_gettimes`).
     public let bodyPrefix: [UInt8]
+    /// The pool volume (APFS) the file system lives in, if any.
+    public var poolVolume: PoolVolume? = nil
 
     public var info: FileSystemInfo { fileSystem.info }
 }

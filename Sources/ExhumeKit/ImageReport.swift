@@ -22,6 +22,8 @@ public struct ImageReport: Sendable {
 
     public struct FileSystemSummary: Sendable {
         public var partition: Int?
+        /// Index of the pool volume (APFS) holding the file system.
+        public var poolVolume: Int?
         public var info: FileSystemInfo
     }
 
@@ -36,7 +38,9 @@ public struct ImageReport: Sendable {
             volumeSystem = VolumeSystemSummary(type: vs.typeName, description: vs.typeDescription,
                                                blockSize: vs.blockSize, partitions: vs.partitions)
         }
-        fileSystems = exam.fileSystems.map { FileSystemSummary(partition: $0.partition?.slot, info: $0.info) }
+        fileSystems = exam.fileSystems.map {
+            FileSystemSummary(partition: $0.partition?.slot, poolVolume: $0.poolVolume?.index, info: $0.info)
+        }
         issues = exam.issues
     }
 
@@ -108,6 +112,7 @@ public struct ImageReport: Sendable {
         o.addRaw("file_systems", JSONLine.array(fileSystems.map { fs in
             var j = JSONLine()
             j.add("partition", fs.partition)
+            j.add("pool_volume", fs.poolVolume)
             j.add("offset", fs.info.sectorOffset)
             j.add("byte_offset", fs.info.byteOffset)
             j.add("type", fs.info.type)

@@ -17,7 +17,6 @@ public enum Corpus {
         "virtual__dfvfs__ext2.vmdk": "VMDK container: not an E01/raw image",
         "virtual__dfvfs__ext2.vhd": "VHD container: not an E01/raw image",
         "virtual__dfvfs__ext2.qcow2": "QCOW2: TSK 4.11 cannot read it either",
-        "compressed__dfvfs-apfs.raw.gz": "APFS pool volumes are not walked yet (tsk_gettimes reaches them through TSK's pool API)",
     ]
 
     /// Every image that has an oracle folder, supported ones only; nil without corpus.

@@ -48,33 +48,38 @@ enum Conformance {
 
     static func perFileSystemMatchesFls(_ path: String) throws {
         for offset in try fileSystemOffsets(path) {
-            let fls = try Oracle.run("fls", ["-r", "-p", "-o", "\(offset)", path])
-            let flsBody = try Oracle.run("fls", ["-r", "-m", "/", "-o", "\(offset)", path])
             let exam: Examination
             do {
                 exam = try Examination(path: path, sectorOffset: offset)
             } catch {
+                let fls = try Oracle.run("fls", ["-r", "-p", "-o", "\(offset)", path])
                 #expect(fls.status != 0, "fls reads the file system at sector \(offset) of \(path) but we fail: \(error)")
                 continue
             }
-            #expect(fls.status == 0, "we open a file system at sector \(offset) of \(path) that fls cannot")
-            let mounted = try #require(exam.fileSystems.first)
-            var listing: [[UInt8]] = []
-            var deleted = 0
-            mounted.fileSystem.walk { entry in
-                guard !entry.isFileNameAttribute else { return true }
-                listing.append(Listing.flsLine(entry))
-                if entry.isDeleted { deleted += 1 }
-                return true
+            for mounted in exam.fileSystems {
+                // A pool volume (APFS) is reached with fls -B BLOCK; we name it poolVolN/ under the prefix.
+                let pool = mounted.poolVolume.map { ["-B", "\($0.block)"] } ?? []
+                let fls = try Oracle.run("fls", ["-r", "-p", "-o", "\(offset)"] + pool + [path])
+                let flsBody = try Oracle.run("fls", ["-r", "-m", "/", "-o", "\(offset)"] + pool + [path])
+                #expect(fls.status == 0, "we open a file system at sector \(offset) of \(path) that fls cannot")
+                var listing: [[UInt8]] = []
+                var body: [[UInt8]] = []
+                var deleted = 0
+                let prefix = mounted.bodyPrefix
+                mounted.fileSystem.walk { entry in
+                    body.append(Bodyfile.line(for: entry, prefix: Array("/".utf8)))
+                    guard !entry.isFileNameAttribute else { return true }
+                    listing.append(Listing.flsLine(entry))
+                    if entry.isDeleted { deleted += 1 }
+                    return true
+                }
+                #expect(prefix == Array("/".utf8) || mounted.poolVolume != nil)
+                let counts = OracleParsing.flsCounts(fls.lines)
+                #expect(listing.count == counts.total, "entries at sector \(offset) of \(path)")
+                #expect(deleted == counts.deleted, "deleted entries at sector \(offset) of \(path)")
+                compareLineSets(listing, fls.lines, what: "fls -r -p -o \(offset) \(path)")
+                compareLineSets(body, flsBody.lines, what: "fls -r -m / -o \(offset) \(path)")
             }
-            let counts = OracleParsing.flsCounts(fls.lines)
-            #expect(listing.count == counts.total, "entries at sector \(offset) of \(path)")
-            #expect(deleted == counts.deleted, "deleted entries at sector \(offset) of \(path)")
-            compareLineSets(listing, fls.lines, what: "fls -r -p -o \(offset) \(path)")
-
-            var body: [[UInt8]] = []
-            _ = TimelineBuilder().bodyfile(exam) { body.append($0) }
-            compareLineSets(body, flsBody.lines, what: "fls -r -m / -o \(offset) \(path)")
         }
     }
 

@@ -69,7 +69,9 @@ enum InfoText {
         } else {
             out.append("File systems")
             for fs in r.fileSystems {
-                var line = "  sector \(fs.info.sectorOffset): \(fs.info.typeDescription ?? fs.info.type)"
+                var line = "  sector \(fs.info.sectorOffset)"
+                if let volume = fs.poolVolume { line += " pool volume \(volume)" }
+                line += ": \(fs.info.typeDescription ?? fs.info.type)"
                 line += ", \(fs.info.blockSize)-byte blocks × \(fs.info.blockCount)"
                 if let label = fs.info.label { line += ", label \"\(label)\"" }
                 if let id = fs.info.volumeID { line += ", id \(id)" }
