@@ -16,7 +16,8 @@ public struct MediaVerification: Sendable, Codable {
     public var verdict: Verdict
     public var bytesRead: Int64
     public var computedMD5: String
-    public var computedSHA1: String
+    /// Computed when a SHA-1 is stored or expected, or when nothing is stored.
+    public var computedSHA1: String?
     public var storedMD5: String?
     public var storedSHA1: String?
     /// Sector ranges whose EWF chunk failed its checksum.
@@ -64,19 +65,25 @@ public struct MediaVerifier: Sendable {
             for _ in 1..<readers { sources.append(image) }
         }
 
+        // SHA-1 runs on its own thread, beside MD5, when there is one to compare
+        // with or nothing stored at all (raw images: report both).
+        let wantSHA1 = storedSHA1 != nil || storedMD5 == nil
         var md5 = Insecure.MD5()
-        var sha1 = Insecure.SHA1()
-        let pipeline = StripePipeline(size: image.size, stripeSize: stripeSize, window: window)
+        let sha1 = wantSHA1 ? SHA1Worker() : nil
+        let pipeline = StripePipeline(size: image.size, stripeSize: stripeSize, window: window,
+                                      extraBuffers: sha1 == nil ? 0 : SHA1Worker.backlog)
         var failures: [MediaVerification.ReadFailure] = []
         pipeline.run(sources: sources) { stripe in
-            stripe.bytes.withUnsafeBytes { raw in
-                let slice = UnsafeRawBufferPointer(rebasing: raw[0..<stripe.length])
-                md5.update(bufferPointer: slice)
-                sha1.update(bufferPointer: slice)
-            }
+            md5.update(bufferPointer: stripe.bytes)
             failures.append(contentsOf: stripe.failures)
+            if let sha1 {
+                sha1.update(stripe.bytes) { pipeline.recycle(stripe) }
+            } else {
+                pipeline.recycle(stripe)
+            }
             progress?(stripe.offset + Int64(stripe.length), image.size)
         }
+        let sha1Digest = sha1?.finish()
 
         var checksumErrors: [SectorRange] = []
         for source in sources {
@@ -85,13 +92,13 @@ public struct MediaVerifier: Sendable {
         checksumErrors = Array(Set(checksumErrors)).sorted { $0.start < $1.start }
 
         let computedMD5 = md5.finalize().map { String(format: "%02x", $0) }.joined()
-        let computedSHA1 = sha1.finalize().map { String(format: "%02x", $0) }.joined()
+        let computedSHA1 = sha1Digest
         var verdict: MediaVerification.Verdict
         if storedMD5 == nil && storedSHA1 == nil {
             verdict = .noStoredHash
         } else {
             let md5OK = storedMD5.map { $0 == computedMD5 } ?? true
-            let sha1OK = storedSHA1.map { $0 == computedSHA1 } ?? true
+            let sha1OK = storedSHA1.map { $0 == computedSHA1 ?? "" } ?? true
             verdict = md5OK && sha1OK ? .verified : .mismatch
         }
         if !checksumErrors.isEmpty || !failures.isEmpty, verdict == .verified || verdict == .noStoredHash {
@@ -104,17 +111,47 @@ public struct MediaVerifier: Sendable {
     }
 }
 
-/// One stripe of media read by a pipeline reader.
-struct Stripe {
+/// SHA-1 on a thread of its own: stripes arrive in order, at most `backlog` waiting.
+final class SHA1Worker: @unchecked Sendable {
+    static let backlog = 4
+    private var digest = Insecure.SHA1()
+    private let queue = DispatchQueue(label: "exhume.verify.sha1")
+    private let slots = DispatchSemaphore(value: SHA1Worker.backlog)
+
+    /// Hashes `bytes` asynchronously, then calls `done` (which may free them).
+    func update(_ bytes: UnsafeRawBufferPointer, done: @escaping @Sendable () -> Void) {
+        slots.wait()
+        nonisolated(unsafe) let bytes = bytes
+        queue.async { [self] in
+            digest.update(bufferPointer: bytes)
+            done()
+            slots.signal()
+        }
+    }
+
+    func finish() -> String {
+        queue.sync { digest.finalize().map { String(format: "%02x", $0) }.joined() }
+    }
+}
+
+/// One stripe of media read by a pipeline reader, in a buffer of the pipeline's pool.
+struct Stripe: @unchecked Sendable {
     var index: Int
     var offset: Int64
     var length: Int
-    var bytes: [UInt8]
+    /// The stripe's bytes; valid until the stripe is recycled.
+    var bytes: UnsafeRawBufferPointer
     var failures: [MediaVerification.ReadFailure]
+    fileprivate var buffer: UnsafeMutableRawBufferPointer
 }
 
 /// Reads a media in fixed stripes with several readers and hands the stripes
-/// to a consumer in media order, with at most `window` stripes in flight.
+/// to a consumer in media order, with at most `window` stripes read ahead.
+///
+/// Buffers come from a fixed pool (allocated once, so no page faults per
+/// stripe): `window` for reading ahead plus `extraBuffers` for stripes the
+/// consumer still holds after `consume` returns; it hands them back with
+/// ``recycle(_:)``. Memory is bounded by the pool.
 final class StripePipeline: @unchecked Sendable {
     private let size: Int64
     private let stripeSize: Int
@@ -123,12 +160,31 @@ final class StripePipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Int: Stripe] = [:]
     private var consumed = 0
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    private var all: [UnsafeMutableRawBufferPointer] = []
 
-    init(size: Int64, stripeSize: Int, window: Int) {
+    init(size: Int64, stripeSize: Int, window: Int, extraBuffers: Int = 0) {
         self.size = size
         self.stripeSize = stripeSize
         self.window = window
         self.stripeCount = Int((size + Int64(stripeSize) - 1) / Int64(stripeSize))
+        let count = min(window + extraBuffers, max(1, stripeCount))
+        for _ in 0..<count {
+            all.append(UnsafeMutableRawBufferPointer.allocate(byteCount: stripeSize, alignment: 4096))
+        }
+        free = all
+    }
+
+    deinit {
+        for buffer in all { buffer.deallocate() }
+    }
+
+    /// Returns a stripe's buffer to the pool.
+    func recycle(_ stripe: Stripe) {
+        condition.lock()
+        free.append(stripe.buffer)
+        condition.broadcast()
+        condition.unlock()
     }
 
     func run(sources: [any ImageSource], consume: (Stripe) -> Void) {
@@ -141,9 +197,10 @@ final class StripePipeline: @unchecked Sendable {
                 var index = k
                 while index < stripeCount {
                     condition.lock()
-                    while index - consumed >= window { condition.wait() }
+                    while index - consumed >= window || free.isEmpty { condition.wait() }
+                    let buffer = free.removeLast()
                     condition.unlock()
-                    let stripe = read(index, from: source)
+                    let stripe = read(index, from: source, into: buffer)
                     condition.lock()
                     ready[index] = stripe
                     condition.broadcast()
@@ -166,42 +223,40 @@ final class StripePipeline: @unchecked Sendable {
         group.wait()
     }
 
-    private func read(_ index: Int, from source: any ImageSource) -> Stripe {
+    private func read(_ index: Int, from source: any ImageSource, into buffer: UnsafeMutableRawBufferPointer) -> Stripe {
         let offset = Int64(index) * Int64(stripeSize)
         let length = Int(min(Int64(stripeSize), size - offset))
-        var bytes = [UInt8](repeating: 0, count: length)
         var failures: [MediaVerification.ReadFailure] = []
-        bytes.withUnsafeMutableBytes { buffer in
-            var done = 0
-            var sectorAtATime = false
-            while done < length {
-                let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
-                do {
-                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
-                                            at: offset + Int64(done))
-                    if n <= 0 {
-                        failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
-                        break
-                    }
-                    done += n
-                } catch {
-                    if !sectorAtATime {
-                        // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
-                        sectorAtATime = true
-                        continue
-                    }
-                    let at = offset + Int64(done)
-                    if let last = failures.last, last.offset + Int64(last.length) == at {
-                        failures[failures.count - 1].length += step
-                    } else {
-                        let message = (error as? EvidenceError)?.description ?? "\(error)"
-                        failures.append(.init(offset: at, length: step, message: message))
-                    }
-                    memset(buffer.baseAddress! + done, 0, step)
-                    done += step
+        var done = 0
+        var sectorAtATime = false
+        while done < length {
+            let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
+            do {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
+                                        at: offset + Int64(done))
+                if n <= 0 {
+                    failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
+                    memset(buffer.baseAddress! + done, 0, length - done)
+                    break
                 }
+                done += n
+            } catch {
+                if !sectorAtATime {
+                    // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
+                    sectorAtATime = true
+                    continue
+                }
+                let at = offset + Int64(done)
+                if let last = failures.last, last.offset + Int64(last.length) == at {
+                    failures[failures.count - 1].length += step
+                } else {
+                    failures.append(.init(offset: at, length: step, message: error.description))
+                }
+                memset(buffer.baseAddress! + done, 0, step)
+                done += step
             }
         }
-        return Stripe(index: index, offset: offset, length: length, bytes: bytes, failures: failures)
+        return Stripe(index: index, offset: offset, length: length,
+                      bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), failures: failures, buffer: buffer)
     }
 }

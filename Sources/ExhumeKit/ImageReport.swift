@@ -39,7 +39,7 @@ public struct ImageReport: Sendable {
                                                blockSize: vs.blockSize, partitions: vs.partitions)
         }
         fileSystems = exam.fileSystems.map {
-            FileSystemSummary(partition: $0.partition?.slot, poolVolume: $0.poolVolume?.index, info: $0.info)
+            FileSystemSummary(partition: $0.partition?.slot, poolVolume: $0.poolVolume?.index, info: $0.fileSystem.describe())
         }
         issues = exam.issues
     }

@@ -37,6 +37,14 @@ public final class OutputSink {
         if buffer.count >= capacity { drain() }
     }
 
+    /// Lets `body` append one line's bytes straight into the buffer (no
+    /// intermediate array), then ends the line.
+    public func line(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        buffer.append(0x0A)
+        if buffer.count >= capacity { drain() }
+    }
+
     public func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(0x0A)

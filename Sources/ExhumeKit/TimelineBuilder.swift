@@ -15,40 +15,45 @@ public struct TimelineBuilder {
     /// With a time window, a line is kept when any of its times falls inside.
     /// Returns the problems met (damaged directories).
     public func writeBodyfile(_ exam: Examination, to sink: OutputSink) -> [Issue] {
-        bodyfile(exam) { sink.line($0) }
+        walk(exam) { mounted, entry in
+            guard from == nil && to == nil || inWindow(entry) else { return }
+            sink.line { Bodyfile.append(entry, prefix: mounted.bodyPrefix, to: &$0) }
+        }
     }
 
     /// Hands each body line (without newline) to `emit`, in walk order.
     public func bodyfile(_ exam: Examination, emit: ([UInt8]) -> Void) -> [Issue] {
-        var issues: [Issue] = []
-        for mounted in exam.fileSystems {
-            let error = mounted.fileSystem.walk { entry in
-                if from != nil || to != nil, !inWindow(entry) { return true }
-                emit(Bodyfile.line(for: entry, prefix: mounted.bodyPrefix))
-                return true
-            }
-            if let error { issues.append(Issue(walkError: error, in: mounted, image: exam.source.path)) }
+        walk(exam) { mounted, entry in
+            guard from == nil && to == nil || inWindow(entry) else { return }
+            emit(Bodyfile.line(for: entry, prefix: mounted.bodyPrefix))
         }
-        return issues
     }
 
     /// All timeline events, sorted by time then name, within the window.
     public func events(_ exam: Examination) -> (events: [TimelineEvent], issues: [Issue]) {
         var events: [TimelineEvent] = []
+        let issues = walk(exam) { mounted, entry in
+            for event in TimelineEvent.events(for: entry, prefix: mounted.bodyPrefix,
+                                              fileSystemOffset: mounted.info.sectorOffset)
+            where contains(event.time) {
+                events.append(event)
+            }
+        }
+        events.sort { ($0.time, $0.name, $0.meta) < ($1.time, $1.name, $1.meta) }
+        return (events, issues)
+    }
+
+    /// Every entry of every file system of `exam`; the walks that stopped early become issues.
+    private func walk(_ exam: Examination, _ visit: (MountedFileSystem, FileEntry) -> Void) -> [Issue] {
         var issues: [Issue] = []
         for mounted in exam.fileSystems {
             let error = mounted.fileSystem.walk { entry in
-                for event in TimelineEvent.events(for: entry, prefix: mounted.bodyPrefix,
-                                                  fileSystemOffset: mounted.info.sectorOffset)
-                where contains(event.time) {
-                    events.append(event)
-                }
+                visit(mounted, entry)
                 return true
             }
             if let error { issues.append(Issue(walkError: error, in: mounted, image: exam.source.path)) }
         }
-        events.sort { ($0.time, $0.name, $0.meta) < ($1.time, $1.name, $1.meta) }
-        return (events, issues)
+        return issues
     }
 
     private func contains(_ t: Timestamp) -> Bool {

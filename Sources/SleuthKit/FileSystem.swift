@@ -1,4 +1,5 @@
 internal import CSleuthKit
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,8 +32,25 @@ public final class FileSystem: @unchecked Sendable {
         }
         self.image = image
         self.raw = fs
-        self.info = FileSystemInfo(fs.pointee, sectorOffset: sectorOffset, fsstat: FileSystem.fsstatText(fs))
+        self.info = FileSystemInfo(fs.pointee, sectorOffset: sectorOffset)
     }
+
+    /// ``info`` with the label, volume id and type line filled in from TSK's
+    /// `fsstat` text. `fsstat` can walk a whole FAT or every ext4 group, so it
+    /// runs only when asked (`exhume info`), once.
+    public func describe() -> FileSystemInfo {
+        describeLock.withLock { cached in
+            if let cached { return cached }
+            var full = info
+            let facts = FsstatFacts(FileSystem.fsstatText(raw))
+            full.label = facts.label
+            full.volumeID = facts.volumeID ?? full.volumeID
+            full.typeDescription = facts.type
+            cached = full
+            return full
+        }
+    }
+    private let describeLock = Mutex<FileSystemInfo?>(nil)
 
     deinit {
         tsk_fs_close(raw)
@@ -71,14 +89,14 @@ public struct FileSystemInfo: Sendable, Codable, Hashable {
     public var rootAddress: UInt64
     public var firstInode: UInt64
     public var lastInode: UInt64
-    /// Volume label or name, when the file system has one.
+    /// Volume label or name, when the file system has one (filled by ``FileSystem/describe()``).
     public var label: String?
     /// Volume id / serial number as `fsstat` prints it.
     public var volumeID: String?
     /// The type line of `fsstat` (e.g. "FAT16", "NTFS", "Ext4").
     public var typeDescription: String?
 
-    init(_ fs: TSK_FS_INFO, sectorOffset: UInt64, fsstat: String) {
+    init(_ fs: TSK_FS_INFO, sectorOffset: UInt64) {
         type = tsk_fs_type_toname(fs.ftype).map { String(cString: $0) } ?? "unknown"
         self.sectorOffset = sectorOffset
         byteOffset = Int64(fs.offset)
@@ -89,11 +107,7 @@ public struct FileSystemInfo: Sendable, Codable, Hashable {
         rootAddress = UInt64(fs.root_inum)
         firstInode = UInt64(fs.first_inum)
         lastInode = UInt64(fs.last_inum)
-        let facts = FsstatFacts(fsstat)
-        label = facts.label
-        volumeID = facts.volumeID
-        typeDescription = facts.type
-        if volumeID == nil, fs.fs_id_used > 0 {
+        if fs.fs_id_used > 0 {
             let bytes = withUnsafeBytes(of: fs.fs_id) { Array($0.prefix(Int(fs.fs_id_used))) }
             volumeID = bytes.reversed().map { byte in
                 let hex = String(byte, radix: 16)

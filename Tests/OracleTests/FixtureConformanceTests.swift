@@ -44,8 +44,8 @@ struct FixtureConformanceTests {
         #expect(exam.source.size == truth.media_size)
         #expect(exam.fileSystems.map(\.info.sectorOffset) == truth.filesystems.map(\.offset_sectors))
         for (mounted, fsTruth) in zip(exam.fileSystems, truth.filesystems) {
-            #expect(mounted.info.label == fsTruth.label, "label of \(name) at \(fsTruth.offset_sectors)")
-            #expect(mounted.info.typeDescription == fsTruth.type)
+            #expect(mounted.fileSystem.describe().label == fsTruth.label, "label of \(name) at \(fsTruth.offset_sectors)")
+            #expect(mounted.fileSystem.describe().typeDescription == fsTruth.type)
             var entries: [FileEntry] = []
             mounted.fileSystem.walk { entries.append($0); return true }
             let listed = entries.filter { !$0.isFileNameAttribute }

@@ -23,7 +23,7 @@ struct SleuthKitCorpusTests {
         #expect(VolumeSystem.open(image) == nil)
         let fs = try FileSystem(image: image, sectorOffset: 0)
         #expect(fs.info.type == "ext2")
-        #expect(fs.info.label == "ext2_test")
+        #expect(fs.describe().label == "ext2_test")
         #expect(fs.info.blockSize == 1024)
         let paths = Set(entries(fs).map(\.displayPath))
         #expect(paths.isSuperset(of: ["a_directory", "a_directory/a_file", "a_directory/another_file", "passwords.txt", "a_link"]))
@@ -39,7 +39,7 @@ struct SleuthKitCorpusTests {
         let data = vs.partitions.filter { $0.kind == .allocated }
         #expect(data.map(\.start) == [1, 131])
         #expect(data.map(\.description) == ["Linux (0x83)", "Linux (0x83)"])
-        let labels = try data.map { try FileSystem(image: image, sectorOffset: $0.start).info.label }
+        let labels = try data.map { try FileSystem(image: image, sectorOffset: $0.start).describe().label }
         #expect(labels == ["ext3_test", "ext4_test"])
     }
 

@@ -78,7 +78,7 @@ enum VerifyReport {
         if let md5 = r.storedMD5 { lines.append("MD5 stored:      \(md5)") }
         lines.append("MD5 computed:    \(r.computedMD5)")
         if let sha1 = r.storedSHA1 { lines.append("SHA-1 stored:    \(sha1)") }
-        lines.append("SHA-1 computed:  \(r.computedSHA1)")
+        if let sha1 = r.computedSHA1 { lines.append("SHA-1 computed:  \(sha1)") }
         for range in r.checksumErrors {
             lines.append("Checksum error:  sectors \(range.start)–\(range.start + range.count - 1) (\(range.count) sectors, byte offset \(range.start * UInt64(source.sectorSize)))")
         }
