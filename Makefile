@@ -17,7 +17,7 @@ deps:
 	fi
 
 build: deps
-	swift build -c release --product exhume
+	swift build -c release --static-swift-stdlib --product exhume
 
 # The main job on a bundled fixture: what the image is, its deleted files, its timeline.
 demo: build
@@ -30,7 +30,7 @@ test: deps
 	swift test
 
 bench: deps
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 	.build/release/exhume-bench
 
 fixtures: deps
