@@ -127,3 +127,36 @@ enum Conformance {
         #expect(ours.count == theirs.count, "\(what): \(ours.count) lines, oracle \(theirs.count)", sourceLocation: sourceLocation)
     }
 }
+
+extension Conformance {
+    /// Our mactime-style rows against TSK's `mactime -d -y` over `tsk_gettimes`'
+    /// body file: same rows (date to the second, size, MACB letters, mode,
+    /// uid, gid, meta, name). mactime also prints times of 0 as
+    /// `0000-00-00…`; we leave unset times out, so those rows are skipped.
+    static func timelineMatchesMactime(_ path: String) throws {
+        let body = try Oracle.run("tsk_gettimes", [path])
+        guard !body.lines.isEmpty else { return }
+        let dir = try Locations.temporaryDirectory("mactime")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bodyFile = dir.appendingPathComponent("body.txt")
+        try body.stdout.write(to: bodyFile)
+        let mactime = try Oracle.run("mactime", ["-b", bodyFile.path, "-d", "-y", "-z", "UTC"])
+        let theirs = mactime.text.split(separator: "\n").dropFirst().compactMap { line -> String? in
+            guard !line.hasPrefix("0000-00-00") else { return nil }
+            var fields = line.split(separator: ",", maxSplits: 7, omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 8 else { return nil }
+            if fields[7].hasPrefix("\""), fields[7].hasSuffix("\""), fields[7].count >= 2 {
+                fields[7] = String(fields[7].dropFirst().dropLast())
+            }
+            return fields.joined(separator: ",")
+        }
+        let exam = try Examination(path: path)
+        let ours = TimelineBuilder().events(exam).events.map { event -> String in
+            var date = TimelineBuilder.csvRow(event).split(separator: ",", maxSplits: 1).first.map(String.init) ?? ""
+            if let dot = date.firstIndex(of: ".") { date = String(date[..<dot]) + "Z" }
+            return [date, "\(event.size)", event.activity, event.mode, "\(event.uid)", "\(event.gid)", event.meta, event.name]
+                .joined(separator: ",")
+        }
+        #expect(ours.sorted() == theirs.sorted(), "mactime rows of \(path): \(ours.count) vs \(theirs.count); first differences: \(Array(Set(ours).symmetricDifference(Set(theirs)).sorted().prefix(4)))")
+    }
+}

@@ -27,6 +27,12 @@ struct CorpusConformanceTests {
         try Conformance.partitionsMatchMmls(entry.path)
     }
 
+    @Test("csv timeline rows equal mactime's", arguments: Corpus.imageNames)
+    func timelineMatchesMactime(name: String) throws {
+        let entry = try #require(Corpus.entry(named: name))
+        try Conformance.timelineMatchesMactime(entry.path)
+    }
+
     @Test("verify equals ewfverify", arguments: Corpus.imageNames.filter { $0.hasSuffix(".E01") })
     func verifyMatchesEwfverify(name: String) throws {
         let entry = try #require(Corpus.entry(named: name))

@@ -32,6 +32,11 @@ struct FixtureConformanceTests {
         try Conformance.partitionsMatchMmls(try Fixtures.path(name))
     }
 
+    @Test("csv timeline rows equal mactime's", arguments: images)
+    func timelineMatchesMactime(name: String) throws {
+        try Conformance.timelineMatchesMactime(try Fixtures.path(name))
+    }
+
     @Test("verify equals ewfverify", arguments: images.filter { $0.hasSuffix(".E01") })
     func verify(name: String) throws {
         try Conformance.verifyMatchesEwfverify(try Fixtures.path(name))
