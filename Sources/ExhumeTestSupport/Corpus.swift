@@ -69,19 +69,7 @@ public enum Corpus {
         unpackLock.lock()
         defer { unpackLock.unlock() }
         let target = unpackDirectory.appendingPathComponent(image.deletingPathExtension().lastPathComponent)
-        if FileManager.default.fileExists(atPath: target.path) { return target }
-        let partial = target.appendingPathExtension("part")
-        FileManager.default.createFile(atPath: partial.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", image.path]
-        process.standardOutput = try FileHandle(forWritingTo: partial)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        try FileManager.default.moveItem(at: partial, to: target)
+        if !FileManager.default.fileExists(atPath: target.path) { try Gunzip.file(image, to: target) }
         return target
     }
 }

@@ -42,15 +42,7 @@ public enum Fixtures {
             if isDirectory {
                 try fm.createDirectory(at: target.appendingPathComponent(relative), withIntermediateDirectories: true)
             } else if relative.hasSuffix(".gz") {
-                let out = target.appendingPathComponent(String(relative.dropLast(3)))
-                fm.createFile(atPath: out.path, contents: nil)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-                process.arguments = ["-dc", url.path]
-                process.standardOutput = try FileHandle(forWritingTo: out)
-                try process.run()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+                try Gunzip.file(url, to: target.appendingPathComponent(String(relative.dropLast(3))))
             } else {
                 try fm.copyItem(at: url, to: target.appendingPathComponent(relative))
             }
