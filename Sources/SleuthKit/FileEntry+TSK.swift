@@ -81,7 +81,7 @@ extension FileEntry {
             entry.mode = UInt32(meta.mode.rawValue)
             var ls = [CChar](repeating: 0, count: 12)
             if tsk_fs_meta_make_ls(metaPointer, &ls, ls.count) == 0 {
-                entry.lsMode = String(cString: ls)
+                entry.lsMode = String(decoding: ls.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             entry.times = MACBTimes(
                 modified: Timestamp(seconds: Int64(meta.mtime), nanoseconds: meta.mtime_nano),
