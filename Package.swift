@@ -20,26 +20,34 @@ let package = Package(
                        providers: [.apt(["libewf-dev"])]),
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic",
                        providers: [.apt(["libmagic-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Evidence", dependencies: [
             "CEWF",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
+        .target(name: "Carving", dependencies: ["CMagic"]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
-        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Timeline"]),
+        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export"]),
         .executableTarget(name: "exhume", dependencies: [
-            "ExhumeKit",
+            "ExhumeKit", "Hashing", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["ExhumeKit"]),
+        .target(name: "Export"),
+        .target(name: "Hashing", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),
 
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "ExhumeTestSupport"]),
         .testTarget(name: "SleuthKitTests", dependencies: ["SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ExhumeTestSupport"]),
+        .testTarget(name: "CarvingTests", dependencies: ["Carving", "ExhumeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "ExhumeTestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -122,4 +122,12 @@ public struct MountedFileSystem: @unchecked Sendable {
     public var poolVolume: PoolVolume? = nil
 
     public var info: FileSystemInfo { fileSystem.info }
+
+    /// What item paths of this file system start with in listings that span
+    /// the whole image: `volN/` in a partition, `poolVolN/` in a pool volume.
+    public var pathPrefix: String {
+        var prefix = String(decoding: bodyPrefix, as: UTF8.self)
+        if prefix.hasPrefix("/") { prefix.removeFirst() }
+        return prefix
+    }
 }

@@ -66,10 +66,12 @@ private let externalImgStat: exhume_tsk_imgstat_fn = { _, _ in }
 final class WalkContext {
     let fileSystem: FileSystem
     let visit: (FileEntry) -> Bool
+    let locatingContent: Bool
     var stopped = false
 
-    init(fileSystem: FileSystem, visit: @escaping (FileEntry) -> Bool) {
+    init(fileSystem: FileSystem, locatingContent: Bool, visit: @escaping (FileEntry) -> Bool) {
         self.fileSystem = fileSystem
+        self.locatingContent = locatingContent
         self.visit = visit
     }
 }
@@ -93,11 +95,57 @@ private let directoryWalkCallback: TSK_FS_DIR_WALK_CB = { file, path, pointer in
     guard let file, let pointer else { return TSK_WALK_CONT }
     let context = Unmanaged<WalkContext>.fromOpaque(pointer).takeUnretainedValue()
     let parent = path.map { UnsafeRawPointer($0) }
-    for entry in FileEntry.entries(of: file, parentPath: parent, in: context.fileSystem) {
+    for entry in FileEntry.entries(of: file, parentPath: parent, in: context.fileSystem,
+                                   locatingContent: context.locatingContent) {
         if !context.visit(entry) {
             context.stopped = true
             return TSK_WALK_STOP
         }
+    }
+    return TSK_WALK_CONT
+}
+
+/// What the file-walk callback reaches through its context pointer.
+final class FileWalkContext {
+    let consumer: (UnsafeRawBufferPointer) -> Bool
+    var bytes: Int64 = 0
+    var stopped = false
+
+    init(consumer: @escaping (UnsafeRawBufferPointer) -> Bool) { self.consumer = consumer }
+}
+
+enum FileWalk {
+    struct Result {
+        var ok: Bool
+        var bytes: Int64
+        var stopped: Bool
+        var error: TSKError?
+    }
+
+    /// `tsk_fs_file_walk` (default attribute) or `tsk_fs_file_walk_type`, no flags.
+    static func run(_ file: UnsafeMutablePointer<TSK_FS_FILE>, attribute: AttributeID?,
+                    consumer: @escaping (UnsafeRawBufferPointer) -> Bool) -> Result {
+        let context = FileWalkContext(consumer: consumer)
+        let pointer = Unmanaged.passUnretained(context).toOpaque()
+        let failed: UInt8 = withExtendedLifetime(context) {
+            if let attribute {
+                return tsk_fs_file_walk_type(file, TSK_FS_ATTR_TYPE_ENUM(rawValue: attribute.type), attribute.id,
+                                             TSK_FS_FILE_WALK_FLAG_NONE, fileWalkCallback, pointer)
+            }
+            return tsk_fs_file_walk(file, TSK_FS_FILE_WALK_FLAG_NONE, fileWalkCallback, pointer)
+        }
+        return Result(ok: failed == 0 || context.stopped, bytes: context.bytes, stopped: context.stopped, error: nil)
+    }
+}
+
+private let fileWalkCallback: TSK_FS_FILE_WALK_CB = { _, _, _, buffer, length, _, pointer in
+    guard let pointer else { return TSK_WALK_ERROR }
+    let context = Unmanaged<FileWalkContext>.fromOpaque(pointer).takeUnretainedValue()
+    guard length > 0, let buffer else { return TSK_WALK_CONT }
+    context.bytes += Int64(length)
+    if !context.consumer(UnsafeRawBufferPointer(start: buffer, count: length)) {
+        context.stopped = true
+        return TSK_WALK_STOP
     }
     return TSK_WALK_CONT
 }

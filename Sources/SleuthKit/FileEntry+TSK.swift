@@ -12,14 +12,17 @@ extension FileEntry {
     /// and `..` are skipped, as `fls` does without `-a`. Everything is copied
     /// out: TSK reuses the `TSK_FS_FILE` for the next callback.
     static func entries(of file: UnsafeMutablePointer<TSK_FS_FILE>, parentPath: UnsafeRawPointer?,
-                        in fileSystem: FileSystem) -> [FileEntry] {
+                        in fileSystem: FileSystem, locatingContent: Bool = false) -> [FileEntry] {
         guard let namePointer = file.pointee.name else { return [] }
         let fsName = namePointer.pointee
         let isDot = fsName.name.map { exhume_tsk_is_dot($0) != 0 } ?? false
         let base = FileEntry.base(file, parentPath: parentPath)
 
         guard fileSystem.isNTFS, let meta = file.pointee.meta else {
-            return isDot ? [] : [base]
+            if isDot { return [] }
+            var entry = base
+            if locatingContent { entry.content = contentRef(of: file, attribute: nil, entry: entry) }
+            return [entry]
         }
         var result: [FileEntry] = []
         var printed = false
@@ -34,7 +37,9 @@ extension FileEntry {
                 printed = true
                 // fls skips the data streams of "..": a two-character name starting with '.'.
                 if isDirectory, nameBytes.count == 2, nameBytes[0] == UInt8(ascii: ".") { continue }
-                result.append(base.with(attribute: attr.pointee, name: attrName, fileName: false))
+                var entry = base.with(attribute: attr.pointee, name: attrName, fileName: false)
+                if locatingContent { entry.content = contentRef(of: file, attribute: attr, entry: entry) }
+                result.append(entry)
             } else if type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT {
                 printed = true
                 if !isDot { result.append(base.with(attribute: attr.pointee, name: attrName, fileName: false)) }
@@ -52,7 +57,11 @@ extension FileEntry {
                 }
             }
         }
-        if !printed { result.append(base) }
+        if !printed {
+            var entry = base
+            if locatingContent { entry.content = contentRef(of: file, attribute: nil, entry: entry) }
+            result.append(entry)
+        }
         return result
     }
 

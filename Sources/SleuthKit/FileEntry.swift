@@ -42,11 +42,15 @@ public struct FileEntry: Sendable, Hashable {
     public var fileNameTimes: MACBTimes?
     /// Target of a symbolic link.
     public var linkTarget: [UInt8]?
+    /// Where the entry's bytes are; set by walks that ask for it
+    /// (``FileSystem/walk(locatingContent:_:)``), nil for directories.
+    public var content: ContentRef?
 
     public init(parentPath: [UInt8], name: [UInt8], metaAddress: UInt64, attribute: AttributeID?,
                 streamName: [UInt8]?, isFileNameAttribute: Bool, nameType: EntryType, metaType: EntryType?,
                 isDeleted: Bool, isMetaAllocated: Bool, hasMetadata: Bool, size: Int64, uid: UInt32, gid: UInt32,
-                mode: UInt32, lsMode: String, times: MACBTimes, fileNameTimes: MACBTimes?, linkTarget: [UInt8]?) {
+                mode: UInt32, lsMode: String, times: MACBTimes, fileNameTimes: MACBTimes?, linkTarget: [UInt8]?,
+                content: ContentRef? = nil) {
         self.parentPath = parentPath
         self.name = name
         self.metaAddress = metaAddress
@@ -66,6 +70,7 @@ public struct FileEntry: Sendable, Hashable {
         self.times = times
         self.fileNameTimes = fileNameTimes
         self.linkTarget = linkTarget
+        self.content = content
     }
 
     /// The address as `fls` prints it: `12`, or `64-128-2` on NTFS (entry-type-id).

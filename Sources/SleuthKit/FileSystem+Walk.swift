@@ -7,10 +7,12 @@ extension FileSystem {
     ///
     /// `visit` returns false to stop. Entries found before a damaged
     /// directory stops TSK are kept; the error comes back as the result.
+    /// With `locatingContent`, each entry with content carries its
+    /// ``ContentRef`` (this loads every file's attributes: slower).
     @discardableResult
-    public func walk(_ visit: (FileEntry) -> Bool) -> TSKError? {
+    public func walk(locatingContent: Bool = false, _ visit: (FileEntry) -> Bool) -> TSKError? {
         withoutActuallyEscaping(visit) { escapable in
-            let context = WalkContext(fileSystem: self, visit: escapable)
+            let context = WalkContext(fileSystem: self, locatingContent: locatingContent, visit: escapable)
             let ok = DirectoryWalk.run(raw, context: context)
             let where_ = "\(image.path), file system at sector \(info.sectorOffset)"
             if !ok {

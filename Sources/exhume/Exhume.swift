@@ -5,7 +5,7 @@ import ExhumeKit
 struct Exhume: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exhume",
-        abstract: "Open disk images, list allocated and deleted files, and build timelines.",
+        abstract: "Open disk images, list allocated and deleted files, build timelines, recover and hash files.",
         discussion: """
             Evidence is opened read-only. Data goes to standard output; progress, notes and errors
             to standard error. Exit codes: 0 success, 1 verification mismatch, 2 finished with
@@ -13,6 +13,6 @@ struct Exhume: ParsableCommand {
             unrecognised image, 66 image file missing, 74 cannot write output.
             """,
         version: "0.1.0",
-        subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self]
+        subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self, HashCommand.self, Recover.self]
     )
 }

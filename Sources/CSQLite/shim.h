@@ -1,0 +1,12 @@
+#ifndef EXHUME_CSQLITE_SHIM_H
+#define EXHUME_CSQLITE_SHIM_H
+
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift
+/// cannot import; this names it once.
+static inline sqlite3_destructor_type exhume_sqlite_transient(void) {
+    return SQLITE_TRANSIENT;
+}
+
+#endif

@@ -1,0 +1,391 @@
+import Carving
+import Foundation
+import Hashing
+import SleuthKit
+import Synchronization
+
+/// What the pipeline learned about one item.
+public struct ItemResult: Sendable {
+    public var item: ContentItem
+    /// Bytes TSK delivered (can be short of the size when content is gone).
+    public var bytesRead: Int64
+    public var digests: Digests
+    /// Nil when identification is off.
+    public var type: ContentType?
+    /// TSK's complaint when the content could not be read completely.
+    public var readError: String?
+    /// Where the export put it, relative to the output folder; nil when not exported.
+    public var exported: String?
+    /// Why the export failed, if it did.
+    public var exportError: String?
+    /// Matches in the known-hash sets.
+    public var hits: [HashHit] = []
+}
+
+/// Receives each item's bytes for writing somewhere (the `recover` command).
+/// Called on one thread, in item order.
+public protocol ContentExporter: AnyObject {
+    /// Starts an item, given its first bytes; returns false to skip exporting it.
+    func begin(_ item: ContentItem, head: UnsafeRawBufferPointer) -> Bool
+    func write(_ bytes: UnsafeRawBufferPointer)
+    /// Ends the item; returns the relative path written, or throws why not.
+    func finish(readComplete: Bool) throws -> String
+}
+
+/// Reads items' content once, in image order, and hands every chunk to all
+/// consumers while it is in memory: MD5 (and export) on one lane, SHA-1,
+/// SHA-256 and libmagic on another, so TSK's reading and both lanes keep
+/// the two cores busy. Memory is a fixed pool of chunk buffers.
+///
+/// Contents of small consecutive items share a chunk, so the cost per item is
+/// a few hundred bytes of bookkeeping, not a thread hand-off.
+public final class ContentPipeline: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var identify = true
+        /// Known-hash sets every item is looked up in.
+        public var hashSets = HashSetLibrary()
+        public var chunkSize = 1 << 20
+        public var chunks = 8
+        public init() {}
+    }
+
+    private let exam: Examination
+    private let options: Options
+
+    public init(exam: Examination, options: Options = Options()) {
+        self.exam = exam
+        self.options = options
+    }
+
+    /// The items of every file system that `selection` accepts, sorted by
+    /// their first block so the image is read mostly sequentially.
+    public func items(_ selection: ItemSelection) -> (items: [ContentItem], issues: [Issue]) {
+        var items: [ContentItem] = []
+        var issues: [Issue] = []
+        for (index, mounted) in exam.fileSystems.enumerated() {
+            let type = mounted.info.type
+            let error = mounted.fileSystem.walk(locatingContent: true) { entry in
+                guard selection.accepts(entry, fileSystemType: type), let ref = entry.content else { return true }
+                items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref,
+                                         source: ItemSelection.source(of: entry)))
+                return true
+            }
+            if let error {
+                issues.append(Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
+                                    sectorOffset: mounted.info.sectorOffset,
+                                    message: "listing may be incomplete: \(error.message)"))
+            }
+        }
+        items.sort { ($0.fileSystem, $0.ref.firstBlock ?? 0) < ($1.fileSystem, $1.ref.firstBlock ?? 0) }
+        for index in items.indices { items[index].sequence = index }
+        return (items, issues)
+    }
+
+    /// Reads `items` and calls `deliver` once per item, in item order, on one
+    /// thread (not the caller's). `progress` gets bytes read so far.
+    public func run(_ items: [ContentItem], exporter: ContentExporter? = nil,
+                    progress: (@Sendable (Int64) -> Void)? = nil,
+                    deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) {
+        let pool = ChunkPool(count: options.chunks, size: options.chunkSize)
+        let joiner = ResultJoiner(items: items, hashSets: options.hashSets, deliver: deliver)
+        let md5Lane = MD5Worker(joiner: joiner, pool: pool, exporter: exporter.map(ExporterBox.init))
+        let shaLane = try SHAWorker(joiner: joiner, pool: pool, identify: options.identify)
+        let headBytes = options.identify ? TypeIdentifier.headBytes : 0
+
+        var chunk = pool.take()
+        var total: Int64 = 0
+        func dispatch() {
+            chunk.refs.store(2, ordering: .releasing)
+            let full = chunk
+            md5Lane.submit(full)
+            shaLane.submit(full)
+            chunk = pool.take()
+            progress?(total)
+        }
+
+        for item in items {
+            let fs = exam.fileSystems[item.fileSystem].fileSystem
+            // Keep an item's head in one chunk so libmagic sees its first bytes together.
+            let wantedHead = Int(min(Int64(headBytes), max(0, item.ref.size)))
+            if chunk.room < wantedHead { dispatch() }
+            chunk.open(item.sequence)
+            let outcome = fs.readContent(item.ref) { bytes in
+                var rest = bytes
+                while !rest.isEmpty {
+                    let n = chunk.append(rest)
+                    rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+                    total += Int64(n)
+                    if chunk.room == 0 {
+                        chunk.closeSegment(last: false, outcome: nil)
+                        dispatch()
+                        chunk.open(item.sequence, continuing: true)
+                    }
+                }
+                return true
+            }
+            chunk.closeSegment(last: true, outcome: outcome)
+        }
+        dispatch()
+        md5Lane.drain()
+        shaLane.drain()
+        joiner.drain()
+        pool.give(chunk)
+    }
+}
+
+// MARK: - Chunks
+
+/// A piece of an item's content inside a chunk.
+struct Segment {
+    var item: Int
+    var range: Range<Int>
+    var first: Bool
+    var last: Bool
+    var outcome: ContentReadOutcome?
+}
+
+/// A buffer of the pool, filled by the reader, then read by both lanes.
+final class Chunk: @unchecked Sendable {
+    let buffer: UnsafeMutableRawBufferPointer
+    var count = 0
+    var segments: [Segment] = []
+    /// Lanes still reading it; the last one gives it back to the pool.
+    let refs = Atomic<Int>(0)
+    private var openItem: Int?
+    private var openStart = 0
+    private var openFirst = false
+
+    init(size: Int) {
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 4096)
+    }
+
+    deinit { buffer.deallocate() }
+
+    var room: Int { buffer.count - count }
+
+    func reset() {
+        count = 0
+        segments.removeAll(keepingCapacity: true)
+        openItem = nil
+    }
+
+    func open(_ item: Int, continuing: Bool = false) {
+        openItem = item
+        openStart = count
+        openFirst = !continuing
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let n = min(room, bytes.count)
+        if n > 0 { (buffer.baseAddress! + count).copyMemory(from: bytes.baseAddress!, byteCount: n) }
+        count += n
+        return n
+    }
+
+    func closeSegment(last: Bool, outcome: ContentReadOutcome?) {
+        guard let item = openItem else { return }
+        segments.append(Segment(item: item, range: openStart..<count, first: openFirst, last: last, outcome: outcome))
+        openItem = nil
+    }
+
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[range])
+    }
+}
+
+/// A fixed set of chunks; `take` waits for a free one, so memory is bounded.
+final class ChunkPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var free: [Chunk]
+
+    init(count: Int, size: Int) {
+        free = (0..<max(3, count)).map { _ in Chunk(size: size) }
+    }
+
+    func take() -> Chunk {
+        condition.lock()
+        while free.isEmpty { condition.wait() }
+        let chunk = free.removeLast()
+        condition.unlock()
+        chunk.reset()
+        return chunk
+    }
+
+    func give(_ chunk: Chunk) {
+        condition.lock()
+        free.append(chunk)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Called by each lane when done with a chunk; the last one returns it.
+    func release(_ chunk: Chunk) {
+        if chunk.refs.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { give(chunk) }
+    }
+}
+
+// MARK: - Lanes
+
+/// A serial worker thread fed chunks in order.
+class Lane: @unchecked Sendable {
+    private let queue: DispatchQueue
+    let pool: ChunkPool
+
+    init(label: String, pool: ChunkPool) {
+        queue = DispatchQueue(label: label)
+        self.pool = pool
+    }
+
+    func submit(_ chunk: Chunk) {
+        queue.async { [self] in
+            process(chunk)
+            pool.release(chunk)
+        }
+    }
+
+    func process(_ chunk: Chunk) {}
+
+    func drain() { queue.sync {} }
+}
+
+/// Wraps an exporter for the lane that owns it (only that lane touches it).
+final class ExporterBox: @unchecked Sendable {
+    let exporter: ContentExporter
+    init(_ exporter: ContentExporter) { self.exporter = exporter }
+}
+
+/// MD5 of each item, and its export.
+final class MD5Worker: Lane, @unchecked Sendable {
+    private let joiner: ResultJoiner
+    private let exporter: ExporterBox?
+    private var digest = MD5Lane()
+    private var exporting = false
+
+    init(joiner: ResultJoiner, pool: ChunkPool, exporter: ExporterBox?) {
+        self.joiner = joiner
+        self.exporter = exporter
+        super.init(label: "exhume.md5", pool: pool)
+    }
+
+    override func process(_ chunk: Chunk) {
+        for segment in chunk.segments {
+            if segment.first {
+                digest = MD5Lane()
+                exporting = exporter?.exporter.begin(joiner.item(segment.item), head: chunk.bytes(segment.range)) ?? false
+            }
+            let bytes = chunk.bytes(segment.range)
+            digest.update(bytes)
+            if exporting { exporter?.exporter.write(bytes) }
+            if segment.last {
+                var exported: String?
+                var exportError: String?
+                if exporting, let exporter {
+                    do {
+                        exported = try exporter.exporter.finish(readComplete: segment.outcome?.error == nil)
+                    } catch {
+                        exportError = "\(error)"
+                    }
+                }
+                joiner.md5Done(segment.item, md5: digest.finalize(), outcome: segment.outcome,
+                               exported: exported, exportError: exportError)
+            }
+        }
+    }
+}
+
+/// SHA-1 and SHA-256 of each item, and its type.
+final class SHAWorker: Lane, @unchecked Sendable {
+    private let joiner: ResultJoiner
+    private let identifier: TypeIdentifier?
+    private var digest = SHALane()
+    private var type: ContentType?
+
+    init(joiner: ResultJoiner, pool: ChunkPool, identify: Bool) throws(IdentificationError) {
+        self.joiner = joiner
+        // libmagic cookies are not thread-safe: this one lives on this lane only.
+        identifier = identify ? try TypeIdentifier() : nil
+        super.init(label: "exhume.sha", pool: pool)
+    }
+
+    override func process(_ chunk: Chunk) {
+        for segment in chunk.segments {
+            let bytes = chunk.bytes(segment.range)
+            if segment.first {
+                digest = SHALane()
+                type = identifier.map { $0.identify(head: bytes, name: joiner.item(segment.item).judgedName) }
+            }
+            digest.update(bytes)
+            if segment.last {
+                let (sha1, sha256) = digest.finalize()
+                joiner.shaDone(segment.item, sha1: sha1, sha256: sha256, type: type)
+            }
+        }
+    }
+}
+
+/// Puts together what both lanes found about an item and delivers it, in
+/// item order, on a serial queue.
+final class ResultJoiner: @unchecked Sendable {
+    private struct Partial {
+        var md5: [UInt8]?
+        var outcome: ContentReadOutcome?
+        var exported: String?
+        var exportError: String?
+        var sha: (sha1: [UInt8], sha256: [UInt8], type: ContentType?)?
+    }
+
+    private let items: [ContentItem]
+    private let hashSets: HashSetLibrary
+    private let deliverQueue = DispatchQueue(label: "exhume.deliver")
+    private let deliver: @Sendable (ItemResult) -> Void
+    private let lock = NSLock()
+    private var partials: [Int: Partial] = [:]
+
+    init(items: [ContentItem], hashSets: HashSetLibrary, deliver: @escaping @Sendable (ItemResult) -> Void) {
+        self.items = items
+        self.hashSets = hashSets
+        self.deliver = deliver
+    }
+
+    func item(_ sequence: Int) -> ContentItem { items[sequence] }
+
+    func md5Done(_ sequence: Int, md5: [UInt8], outcome: ContentReadOutcome?, exported: String?, exportError: String?) {
+        update(sequence) {
+            $0.md5 = md5
+            $0.outcome = outcome
+            $0.exported = exported
+            $0.exportError = exportError
+        }
+    }
+
+    func shaDone(_ sequence: Int, sha1: [UInt8], sha256: [UInt8], type: ContentType?) {
+        update(sequence) { $0.sha = (sha1, sha256, type) }
+    }
+
+    private func update(_ sequence: Int, _ change: (inout Partial) -> Void) {
+        lock.lock()
+        var partial = partials[sequence] ?? Partial()
+        change(&partial)
+        guard let md5 = partial.md5, let sha = partial.sha else {
+            partials[sequence] = partial
+            lock.unlock()
+            return
+        }
+        partials[sequence] = nil
+        var result = ItemResult(item: items[sequence], bytesRead: partial.outcome?.bytes ?? 0,
+                                digests: Digests(md5: md5, sha1: sha.sha1, sha256: sha.sha256), type: sha.type,
+                                readError: partial.outcome?.error?.message, exported: partial.exported,
+                                exportError: partial.exportError)
+        if !hashSets.isEmpty {
+            result.hits = hashSets.lookup(md5: Digest(kind: .md5, bytes: md5), sha1: Digest(kind: .sha1, bytes: sha.sha1),
+                                          sha256: Digest(kind: .sha256, bytes: sha.sha256))
+        }
+        // Enqueued under the lock: items reach the queue in the order both lanes finished them.
+        let deliver = self.deliver
+        let finished = result
+        deliverQueue.async { deliver(finished) }
+        lock.unlock()
+    }
+
+    func drain() { deliverQueue.sync {} }
+}

@@ -1,0 +1,61 @@
+import Hashing
+import SleuthKit
+
+/// Output formats of an item's hashes.
+public enum ItemRecord {
+    /// One JSON object: provenance, hashes, type, and where it was exported.
+    public static func json(_ result: ItemResult, in exam: Examination, exported: Bool = false) -> [UInt8] {
+        let item = result.item
+        let mounted = exam.fileSystems[item.fileSystem]
+        var o = JSONLine()
+        o.add("image", exam.source.path)
+        o.add("offset", mounted.info.sectorOffset)
+        o.add("partition", mounted.partition?.slot)
+        o.add("fs", mounted.info.type)
+        o.add("path", path(result, in: exam))
+        o.add("addr", item.entry.address)
+        o.add("source", item.source.rawValue)
+        o.add("deleted", item.entry.isDeleted)
+        o.add("size", item.entry.size)
+        o.add("bytes_read", result.bytesRead)
+        o.add("md5", result.digests.md5Hex)
+        o.add("sha1", result.digests.sha1Hex)
+        o.add("sha256", result.digests.sha256Hex)
+        o.add("mime", result.type?.mime)
+        o.add("description", result.type?.description)
+        o.add("mismatch", result.type?.extensionMismatch ?? false)
+        o.addRaw("hits", JSONLine.array(result.hits.map { hit in
+            var j = JSONLine()
+            j.add("set", hit.setName)
+            j.add("kind", hit.kind == .knownGood ? "known-good" : "known-bad")
+            j.add("category", hit.category)
+            j.add("matched", hit.matched.rawValue)
+            j.add("name", hit.fileName)
+            return j.finished()
+        }))
+        o.add("read_error", result.readError)
+        if exported {
+            o.add("exported", result.exported)
+            o.add("export_error", result.exportError)
+        }
+        return o.finished()
+    }
+
+    /// The item's path for listings: `volN/` prefix when the image has several file systems.
+    public static func path(_ result: ItemResult, in exam: Examination) -> String {
+        exam.fileSystems[result.item.fileSystem].pathPrefix + result.item.entry.displayPath
+    }
+
+    /// A hashdeep line: `size,md5,sha1,sha256,path` (hashdeep quotes nothing; a
+    /// comma in a name stays as it is, as in hashdeep's own output).
+    public static func hashdeep(_ result: ItemResult, in exam: Examination) -> String {
+        "\(result.bytesRead),\(result.digests.md5Hex),\(result.digests.sha1Hex),\(result.digests.sha256Hex),\(path(result, in: exam))"
+    }
+
+    public static let hashdeepHeader = ["%%%% HASHDEEP-1.0", "%%%% size,md5,sha1,sha256,filename"]
+
+    /// An md5sum line: `md5  path`.
+    public static func md5sum(_ result: ItemResult, in exam: Examination) -> String {
+        "\(result.digests.md5Hex)  \(path(result, in: exam))"
+    }
+}

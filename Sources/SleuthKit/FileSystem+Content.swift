@@ -1,0 +1,93 @@
+internal import CSleuthKit
+
+/// Where an entry's bytes are: its metadata address, the attribute (NTFS
+/// stream) and the first block, so a reader can visit files in image order.
+public struct ContentRef: Sendable, Hashable, Codable {
+    public var metaAddress: UInt64
+    /// The attribute to read; nil reads the default one (the unnamed `$DATA` on NTFS).
+    public var attribute: AttributeID?
+    /// First block of the content that is really stored (not sparse, not a
+    /// filler); nil for resident or empty content.
+    public var firstBlock: UInt64?
+    public var size: Int64
+
+    public init(metaAddress: UInt64, attribute: AttributeID?, firstBlock: UInt64?, size: Int64) {
+        self.metaAddress = metaAddress
+        self.attribute = attribute
+        self.firstBlock = firstBlock
+        self.size = size
+    }
+}
+
+/// How a content read ended.
+public struct ContentReadOutcome: Sendable {
+    /// Bytes handed to the consumer.
+    public var bytes: Int64
+    /// What TSK reported when it could not read everything (a deleted file
+    /// whose blocks are gone, a damaged run list); nil when the read was clean.
+    public var error: TSKError?
+    /// The consumer asked to stop early.
+    public var stopped: Bool
+}
+
+extension FileSystem {
+    /// Reads the content of `ref` in file order, the way `tsk_recover` and
+    /// `icat` do (`tsk_fs_file_open_meta`, then `tsk_fs_file_walk` or, for a
+    /// named stream, `tsk_fs_file_walk_type`, with no flags): for a deleted
+    /// file TSK returns what its metadata still points to.
+    ///
+    /// `chunk` receives the bytes block by block (TSK's buffer: copy what you
+    /// keep) and returns false to stop. Not thread-safe: one reader per
+    /// `FileSystem` at a time.
+    public func readContent(_ ref: ContentRef, chunk: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
+        let where_ = "\(image.path), file system at sector \(info.sectorOffset), metadata address \(ref.metaAddress)"
+        guard let file = tsk_fs_file_open_meta(raw, nil, TSK_INUM_T(ref.metaAddress)) else {
+            return ContentReadOutcome(bytes: 0, error: TSKError.capture(function: "tsk_fs_file_open_meta", context: where_),
+                                      stopped: false)
+        }
+        defer { tsk_fs_file_close(file) }
+        var outcome = withoutActuallyEscaping(chunk) { escapable in
+            FileWalk.run(file, attribute: ref.attribute, consumer: escapable)
+        }
+        if outcome.error == nil, !outcome.ok {
+            var error = TSKError.capture(function: ref.attribute == nil ? "tsk_fs_file_walk" : "tsk_fs_file_walk_type",
+                                         context: where_)
+            if let failure = image.lastReadFailure { error.message += " (\(failure.description))" }
+            outcome.error = error
+        }
+        return ContentReadOutcome(bytes: outcome.bytes, error: outcome.error, stopped: outcome.stopped)
+    }
+}
+
+extension FileEntry {
+    /// The content reference of the attribute this entry stands for, from a
+    /// walk callback's `TSK_FS_FILE`. Directories have none.
+    static func contentRef(of file: UnsafeMutablePointer<TSK_FS_FILE>, attribute: UnsafePointer<TSK_FS_ATTR>?,
+                           entry: FileEntry) -> ContentRef? {
+        guard entry.hasMetadata, !entry.isFileNameAttribute else { return nil }
+        if let metaType = entry.metaType, metaType == .directory || metaType == .virtualDirectory,
+           entry.attribute?.type != TSK_FS_ATTR_TYPE_NTFS_DATA.rawValue {
+            return nil
+        }
+        if let attr = entry.attribute, attr.type != TSK_FS_ATTR_TYPE_NTFS_DATA.rawValue { return nil }
+        let attr = attribute ?? tsk_fs_file_attr_get(file)
+        tsk_error_reset()
+        var first: UInt64?
+        if let attr, attr.pointee.flags.rawValue & TSK_FS_ATTR_NONRES.rawValue != 0 {
+            var run = attr.pointee.nrd.run
+            while let current = run {
+                let flags = current.pointee.flags.rawValue
+                if current.pointee.len > 0,
+                   flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE.rawValue | TSK_FS_ATTR_RUN_FLAG_FILLER.rawValue) == 0 {
+                    first = UInt64(current.pointee.addr)
+                    break
+                }
+                run = current.pointee.next
+            }
+        }
+        // A named stream is read by type and id; the default attribute by walking the file.
+        let isNamedStream = entry.streamName != nil
+        return ContentRef(metaAddress: entry.metaAddress, attribute: isNamedStream ? entry.attribute : nil,
+                          firstBlock: first, size: entry.size)
+    }
+}

@@ -1,0 +1,187 @@
+import ExhumeTestSupport
+import Foundation
+import Testing
+
+/// `exhume hash` and `exhume recover` end to end, against the answer keys of
+/// the images and against tsk_recover.
+@Suite(.serialized)
+struct HashRecoverTests {
+    init() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Locations.exhumeBinary.path),
+                     "build the CLI first (`swift build`; `make test` does)")
+    }
+
+    func jsonLines(_ run: ToolRun) throws -> [[String: Any]] {
+        try run.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+    }
+
+    @Test func hashJSONCarriesEveryFieldAndMatchesFixtureTruth() throws {
+        let path = try Fixtures.path("ntfs.raw")
+        let run = try Oracle.exhume(["hash", "--format", "json", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try jsonLines(run)
+        for key in ["path", "addr", "source", "size", "md5", "sha1", "sha256", "mime", "mismatch", "hits"] {
+            #expect(rows.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
+        }
+        let truth = try #require(try Fixtures.manifest().images.first { $0.name == "ntfs.raw" })
+        for file in truth.filesystems[0].files where file.type == "file" {
+            guard let md5 = file.md5 else { continue }
+            let path = String(file.path.dropFirst())
+            let row = rows.first { $0["path"] as? String == path && ($0["deleted"] as? Bool) == file.deleted }
+            #expect(row?["md5"] as? String == md5, "\(file.path) deleted=\(file.deleted)")
+        }
+        #expect(rows.contains { $0["source"] as? String == "stream" && ($0["path"] as? String)?.hasSuffix(":secret") == true })
+        #expect(rows.contains { $0["source"] as? String == "deleted" })
+    }
+
+    @Test func hashdeepAndMd5sumFormats() throws {
+        let path = try Fixtures.path("ext4.raw")
+        let deep = try Oracle.exhume(["hash", path])
+        #expect(deep.status == 0)
+        let lines = deep.text.split(separator: "\n")
+        #expect(lines.first == "%%%% HASHDEEP-1.0")
+        #expect(lines.contains { $0.hasSuffix(",dir1/big.bin") && $0.hasPrefix("300000,") })
+        let md5 = try Oracle.exhume(["hash", "--format", "md5sum", "--deleted-only", path])
+        #expect(md5.status == 0)
+        #expect(md5.text.split(separator: "\n").allSatisfy { $0.count > 34 && $0.dropFirst(32).hasPrefix("  ") })
+    }
+
+    @Test func recoverEqualsTskRecoverOnEveryFixture() throws {
+        for name in ["fat16.raw", "ext4.raw", "ntfs.raw", "mbr.raw", "gpt.raw", "mbr.E01", "split.001"] {
+            for all in [false, true] {
+                try RecoverCheck.compareWithTskRecover(image: try Fixtures.path(name), all: all)
+            }
+        }
+    }
+
+    @Test func recoverRefusesUnsafeOutputFolders() throws {
+        let image = try Fixtures.path("fat16.raw")
+        // Inside the evidence folder.
+        let inside = URL(fileURLWithPath: image).deletingLastPathComponent().appendingPathComponent("out-\(getpid())")
+        let refused = try Oracle.exhume(["recover", image, "--out", inside.path])
+        #expect(refused.status == 74)
+        #expect(refused.stderr.contains("evidence"))
+        #expect(!FileManager.default.fileExists(atPath: inside.appendingPathComponent("manifest.jsonl").path))
+        // An existing, non-empty folder.
+        let dir = try Locations.temporaryDirectory("busy")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("keep.txt").path, contents: Data("x".utf8))
+        let busy = try Oracle.exhume(["recover", image, "--out", dir.path])
+        #expect(busy.status == 74)
+        #expect(try String(contentsOf: dir.appendingPathComponent("keep.txt"), encoding: .utf8) == "x")
+        let forced = try Oracle.exhume(["recover", image, "--out", dir.path, "--force"])
+        #expect(forced.status == 0)
+    }
+}
+
+@Suite(.serialized, .enabled(if: Locations.corpus != nil, Comment(rawValue: Locations.corpusMissing)))
+struct HashCorpusTests {
+    let corpus = Locations.corpus!
+
+    /// DFTT #8's answer key: every JPEG, hidden or deleted, with its MD5.
+    @Test func jpegSearchAnswerKey() throws {
+        let run = try Oracle.exhume(["hash", "--format", "json", corpus.appendingPathComponent("dftt08-jpeg-search.dd").path])
+        #expect(run.status == 0)
+        let rows = try run.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+        func row(_ path: String) -> [String: Any]? { rows.first { $0["path"] as? String == path } }
+        let key: [(String, String)] = [
+            ("alloc/file1.jpg", "75b8d00568815a36c3809b46fc84ba6d"), ("alloc/file2.dat", "de5d83153339931371719f4e5c924eba"),
+            ("invalid/file3.jpg", "1ba4e91591f0541eda255ee26f7533bc"), ("invalid/file4.jpg", "c8de721102617158e8492121bdad3711"),
+            ("invalid/file5.rtf", "86f14fc525648c39d878829f288c0543"), ("del1/file6.jpg", "afd55222024a4e22f7f5a3a665320763"),
+            ("del2/file7.hmm", "0c452c5800fcfa7c66027ae89c4f068a"), ("archive/file8.zip", "d41b56e0a9f84eb2825e73c24cedd963"),
+            ("archive/file9.boo", "73c3029066aee9416a5aeb98a5c55321"), ("archive/file10.tar.gz", "d4f8cf643141f0c2911c539750e18ef2"),
+            ("misc/file11.dat", "f407ab92da959c7ab03292cfe596a99d"), ("misc/file12.doc", "61c0b55639e52d1ce82aba834ada2bab"),
+            ("misc/file13.dll:here", "9b787e63e3b64562730c5aecaab1e1f8"),
+        ]
+        for (path, md5) in key {
+            #expect(row(path)?["md5"] as? String == md5, "\(path)")
+        }
+        // Hidden material: a JPEG named .dat, a deleted JPEG named .hmm, a JPEG in a stream of a .dll.
+        for path in ["alloc/file2.dat", "del2/file7.hmm", "misc/file13.dll:here", "archive/file9.boo"] {
+            #expect(row(path)?["mismatch"] as? Bool == true, "\(path) should be flagged")
+        }
+        for path in ["alloc/file1.jpg", "del1/file6.jpg", "archive/file8.zip"] {
+            #expect(row(path)?["mismatch"] as? Bool == false, "\(path) should not be flagged")
+        }
+        #expect(row("alloc/file2.dat")?["mime"] as? String == "image/jpeg")
+        #expect(row("del1/file6.jpg")?["source"] as? String == "deleted")
+        #expect(row("misc/file13.dll:here")?["source"] as? String == "stream")
+    }
+
+    /// DFTT #6: the deleted FAT files TSK recovers correctly, and the fragmented
+    /// ones where its contiguous guess is wrong (the answer key says which).
+    @Test func fatUndeleteMatchesIcatR() throws {
+        let image = corpus.appendingPathComponent("dftt06-fat-undel.dd").path
+        let run = try Oracle.exhume(["hash", "--deleted-only", "--format", "md5sum", image])
+        #expect(run.status == 0)
+        for md5 in ["59b20779f69ff9f0ac5fcd2c38835a79", "ffd27bd782bdce67750b6b9ee069d2ef", "59cf0e9cd107bc1e75afb7374f6e05bb",
+                    "c4f3b9a0f17d464f4fc61b94ecf6cc21", "965370acfa85aa7e26ab04bbd45cdcae", "a7a14ac62f79fdea4056ed5e8bcf97ef"] {
+            #expect(run.text.contains(md5), "\(md5) (icat -r result)")
+        }
+    }
+
+    @Test func recoverEqualsTskRecoverOnCorpusImages() throws {
+        let images = ["dftt06-fat-undel.dd", "dftt08-jpeg-search.dd", "pytsk-image.raw", "tsk-image.E01",
+                      "be-nps-2010-emails.E01", "dftt04-ext3-img-kw-1.dd", "tsk-imageformat_mmls_1.E01"]
+        for name in images {
+            for all in [false, true] {
+                try RecoverCheck.compareWithTskRecover(image: corpus.appendingPathComponent(name).path, all: all)
+            }
+        }
+    }
+}
+
+/// The tsk_recover comparison, shared by the fixture and corpus suites.
+enum RecoverCheck {
+    /// SHA-256 of every regular file below `root`, by path relative to it.
+    static func tree(_ root: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        let run = try Oracle.run("bash", ["-c", "cd \"$1\" && find . -type f ! -name manifest.jsonl -print0 | xargs -0 -r sha256sum", "_", root.path])
+        for line in run.text.split(separator: "\n") {
+            let hash = String(line.prefix(64))
+            var path = String(line.dropFirst(66))
+            if path.hasPrefix("./") { path.removeFirst(2) }
+            result[path] = hash
+        }
+        return result
+    }
+
+    static func compareWithTskRecover(image: String, all: Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dir = try Locations.temporaryDirectory("recover")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ours = dir.appendingPathComponent("ours")
+        let theirs = dir.appendingPathComponent("theirs")
+        try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
+        let run = try Oracle.exhume(["recover", image, "--out", ours.path] + (all ? ["--all"] : []))
+        #expect(run.status == 0 || run.status == 2, "\(image): \(run.stderr)", sourceLocation: sourceLocation)
+        // tsk_recover 4.11 reads one file system (-o); ours walks the partition table, each
+        // file system under vol_SECTOR when there is one. Run it once per file system.
+        let info = try #require(try JSONSerialization.jsonObject(with: try Oracle.exhume(["info", "--json", image]).stdout) as? [String: Any])
+        let offsets = (info["file_systems"] as? [[String: Any]] ?? []).compactMap { $0["offset"] as? Int }
+        let partitioned = !(info["volume_system"] is NSNull) || offsets.count > 1
+        for offset in offsets {
+            let target = partitioned ? theirs.appendingPathComponent("vol_\(offset)") : theirs
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            _ = try Oracle.run("tsk_recover", (all ? ["-e"] : []) + ["-o", "\(offset)", image, target.path])
+        }
+        let ourTree = try tree(ours).filter { !$0.key.contains(":") }  // tsk_recover writes no NTFS streams
+        let theirTree = try tree(theirs)
+        // Same files, same bytes. Where tsk_recover wrote two entries to one path (the second
+        // overwrote the first), we kept both, the later one as name~2.
+        for (path, hash) in theirTree {
+            #expect(ourTree[path] == hash || ourTree.contains { $0.value == hash && $0.key.contains("~") },
+                    "\(image) all=\(all): \(path)", sourceLocation: sourceLocation)
+        }
+        for (path, hash) in ourTree where theirTree[path] == nil {
+            #expect(path.contains("~"), "\(image) all=\(all): extra \(path) \(hash)", sourceLocation: sourceLocation)
+        }
+        let manifest = try Data(contentsOf: ours.appendingPathComponent("manifest.jsonl"))
+        let rows = manifest.split(separator: 0x0A).compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        #expect(rows.filter { $0["exported"] is String }.count == (try tree(ours)).count, sourceLocation: sourceLocation)
+        for row in rows {
+            guard let exported = row["exported"] as? String, let sha = row["sha256"] as? String else { continue }
+            #expect(try tree(ours)[exported] == sha, "manifest sha256 of \(exported)", sourceLocation: sourceLocation)
+        }
+    }
+
+}
