@@ -229,6 +229,109 @@ build_fat  "$OUT/fat16.raw" 0 16 3072 "EXHUMEFAT16" 1234ABCD fat16 fat16.raw
 build_ext4 "$OUT/ext4.raw" 4096 "exhume-ext4" 0b5e55ed-0000-4000-8000-000000000001 ext4 0 ext4.raw
 build_ntfs "$OUT/ntfs.raw" 4096 "ExhumeNTFS" 0123456789ABCDEF ntfs 0 ntfs.raw
 
+# ======================================================================= hostile names
+# hostile.raw: 2.5 MiB ext4 (the smallest that holds mke2fs's minimum 1 MiB journal) whose
+# names are dangerous as output paths. Directory blocks are linear and unchecksummed
+# (^dir_index, ^metadata_csum), so after mke2fs -d writes same-length placeholder names,
+# hostile.py overwrites the name bytes in place (name_len unchanged). See Fixtures/README.md.
+echo "== hostile.raw"
+cat > "$WORK/hostile.py" <<'HOSTILEPY'
+# Hostile-names fixture helper for make-fixtures.sh.
+#   python3 hostile.py tree SRC            writes the source tree (placeholder names) for mke2fs -d
+#   python3 hostile.py patch IMAGE JSON    overwrites placeholder names in the image's directory
+#                                          entries with the hostile bytes; writes the spec + inodes
+import hashlib, json, os, struct, sys
+
+# (parent, final name bytes, placeholder or None, content or symlink target, kind, deleted)
+# A placeholder has the final name's length, so name_len and rec_len stay valid.
+SPEC = [
+    ("", b"readme.txt", None, b"Hostile-names fixture: the other names here are dangerous as output paths.\n", "file", False),
+    ("", b"../../etc/passwd", b"AAAAAAAAAAAAAAAA", b"not /etc/passwd: a regular file whose name is ../../etc/passwd\n", "file", False),
+    ("", b"ctl\x01\x1b[31mred.txt", b"ctlQQQQQQred.txt", b"name with SOH and an ANSI colour escape\n", "file", False),
+    ("", b"\xff\xfe.txt", b"ZZ.txt", b"name with invalid UTF-8 bytes ff fe\n", "file", False),
+    ("", b"L" * 251 + b".txt", None, b"255-byte ASCII name (ext4 maximum)\n", "file", False),
+    ("", "%é".encode() * 85, None, b"255-byte name of '%' and U+00E9: longer than 255 bytes once '%' is escaped\n", "file", False),
+    ("", b"same.txt", None, b"first of two entries named same.txt\n", "file", False),
+    ("", b"same.txt", b"samX.txt", b"second of two entries named same.txt (same directory)\n", "file", False),
+    ("", b"same~2.txt", None, b"a real name that equals the first collision suffix\n", "file", False),
+    ("", b"pair\x01.txt", b"pairP.txt", b"pair with 0x01: fls shows pair^.txt\n", "file", False),
+    ("", b"pair\x02.txt", b"pairQ.txt", b"pair with 0x02: fls also shows pair^.txt\n", "file", False),
+    ("", b"link-out", None, b"../../../../etc/passwd", "symlink", False),
+    ("sub", b"normal.txt", None, b"an ordinary file in sub\n", "file", False),
+    ("sub", b"..", b"zz", b"a regular file named .. inside sub\n", "file", False),
+    ("sub", b"../../evil\x07.txt", b"EEEEEEEEEEEEEEE", b"deleted file named ../../evil<BEL>.txt\n", "file", True),
+]
+FTYPE = {"file": 1, "dir": 2, "symlink": 7}
+
+def placeholder(e):
+    return e[2] if e[2] is not None else e[1]
+
+def tree(src):
+    for parent, name, ph, content, kind, deleted in SPEC:
+        d = os.path.join(os.fsencode(src), parent.encode()) if parent else os.fsencode(src)
+        os.makedirs(d, exist_ok=True)
+        p = os.path.join(d, placeholder((parent, name, ph)))
+        if kind == "symlink":
+            os.symlink(content, p)
+        else:
+            with open(p, "wb") as f:
+                f.write(content)
+
+def patch(img, out_json):
+    data = bytearray(open(img, "rb").read())
+    found = []
+    for parent, name, ph, content, kind, deleted in SPEC:
+        old = ph if ph is not None else name
+        needle = bytes([len(old), FTYPE[kind]]) + old
+        hits, i = [], data.find(needle)
+        while i >= 0:
+            hits.append(i)
+            i = data.find(needle, i + 1)
+        # the unpatched "same.txt" is found once *before* its twin is patched
+        assert len(hits) == 1, f"{old!r}: {len(hits)} directory entries found"
+        found.append(hits[0])
+    entries = []
+    for (parent, name, ph, content, kind, deleted), pos in zip(SPEC, found):
+        inode, = struct.unpack_from("<I", data, pos - 6)
+        if ph is not None:
+            assert len(ph) == len(name)
+            data[pos + 2: pos + 2 + len(name)] = name
+        path = (parent.encode() + b"/" if parent else b"") + name
+        e = {"path": path.decode("utf-8", "backslashreplace"), "path_hex": path.hex(), "name_hex": name.hex(),
+             "placeholder": ph.decode() if ph else None, "inode": inode, "deleted": deleted, "type": kind,
+             "size": len(content), "md5": hashlib.md5(content).hexdigest(),
+             "sha1": hashlib.sha1(content).hexdigest(), "sha256": hashlib.sha256(content).hexdigest()}
+        if kind == "symlink":
+            e["target"] = content.decode()
+        else:
+            e["content"] = content.decode("utf-8", "backslashreplace")
+        entries.append(e)
+    open(img, "wb").write(data)
+    with open(out_json, "w", encoding="utf-8") as f:
+        json.dump(entries, f, indent=1, ensure_ascii=False)
+
+if __name__ == "__main__":
+    {"tree": lambda: tree(sys.argv[2]), "patch": lambda: patch(sys.argv[2], sys.argv[3])}[sys.argv[1]]()
+HOSTILEPY
+build_hostile() {
+    local img=$1 uuid=0b5e55ed-0000-4000-8000-000000000003
+    local src="$WORK/src-hostile"
+    rm -rf "$src" "$img"; mkdir -p "$src"
+    python3 "$WORK/hostile.py" tree "$src"
+    find "$src" -exec touch -h -d "$FIXED_DATE" {} +
+    ft mke2fs -q -F -t ext4 -O ^metadata_csum,^dir_index -b 1024 -J size=1 -N 64 -L "exhume-hostile" \
+        -U "$uuid" -E hash_seed="$uuid",root_owner=0:0,lazy_itable_init=0 -d "$src" "$img" 2560
+    local n ino
+    n=$(find "$src" -mindepth 1 | wc -l)
+    for ino in 2 $(seq 11 $((11 + n))); do
+        printf 'sif <%d> ctime 20240102030405\nsif <%d> ctime_extra 0\n' "$ino" "$ino"
+    done | ft debugfs -w -f - "$img" >/dev/null 2>&1
+    # delete while the name is still a placeholder (debugfs cannot name it afterwards)
+    ft debugfs -w -R "rm /sub/EEEEEEEEEEEEEEE" "$img" >/dev/null 2>&1
+    python3 "$WORK/hostile.py" patch "$img" "$WORK/hostile.json"
+}
+build_hostile "$OUT/hostile.raw"
+
 # ======================================================================= MBR disk
 echo "== mbr.raw"
 # 8 MiB disk: p1 FAT12 @2048 (4096 sectors), gap 6144..8191, p2 ext4 @8192 (6144 sectors),
@@ -542,6 +645,54 @@ bad.append(bad_entry("bad/damaged-fs.raw", "copy of ext4.raw with the primary su
 bad.append(bad_entry("bad/damaged-fat.raw", "copy of fat16.raw with sectors 0-1 of both FAT copies (except the first 4 bytes) overwritten with pseudo-random bytes: cluster chains broken, boot sector and directories intact",
                      source_image="fat16.raw", tsk=tsk("bad/damaged-fat.raw")))
 
+
+# ---------------------------------------------------------------- hostile names (hostile.raw)
+# Kept out of "images" (the conformance suites iterate those): the ground truth of each
+# hostile entry (raw name bytes as hex, content digests, inode) plus the line `fls -r -p`
+# prints for it, and what `tsk_recover -e` did with the names (run in a nested scratch
+# folder whose grandparent holds an etc/passwd it may overwrite).
+def hostile_entry():
+    import shutil
+    spec = json.load(open(os.path.join(os.path.dirname(files_tsv), "hostile.json"), encoding="utf-8"))
+    ent = raw_image("hostile.raw", [0], False)
+    raw = subprocess.run(["fls", "-r", "-p", "hostile.raw"], capture_output=True).stdout
+    by_inode = {}
+    for line in raw.split(b"\n"):
+        m = re.match(rb"^\S+ (?:\* )?(\d+)(?:\(realloc\))?:\t(.*)$", line, re.S)
+        if m:
+            by_inode.setdefault(int(m.group(1)), []).append((line, m.group(2)))
+    for e in spec:
+        hits = by_inode.get(e["inode"], [])
+        e["fls_line"] = hits[0][0].decode("utf-8", "backslashreplace") if hits else None
+        e["fls_path_hex"] = hits[0][1].hex() if hits else None
+    ent["filesystems"][0]["files"] = spec
+    scratch = os.path.join(os.path.dirname(files_tsv), "tsk-recover")
+    os.makedirs(os.path.join(scratch, "l1", "l2"))
+    os.makedirs(os.path.join(scratch, "l1", "etc"))
+    with open(os.path.join(scratch, "l1", "etc", "passwd"), "w") as f:
+        f.write("planted\n")
+    p = subprocess.run(["tsk_recover", "-e", os.path.abspath("hostile.raw"), "out"],
+                       cwd=os.path.join(scratch, "l1", "l2"), capture_output=True)
+    written = []
+    for d, _, fs in os.walk(os.path.join(scratch, "l1").encode()):
+        for f in fs:
+            full = os.path.join(d, f)
+            rel = os.path.relpath(full, os.path.join(scratch, "l1", "l2", "out").encode())
+            written.append({"path_from_out": rel.decode("utf-8", "backslashreplace"),
+                            "outside_out": rel.startswith(b".."),
+                            "md5": digest([full], "md5")})
+    shutil.rmtree(scratch)
+    ent["tsk_recover_e"] = {
+        "run": "cd l1/l2 && tsk_recover -e hostile.raw out   (l1/etc/passwd planted beforehand)",
+        "exit_code": p.returncode,
+        "output": p.stdout.decode("utf-8", "backslashreplace").strip().splitlines()
+                  + p.stderr.decode("utf-8", "backslashreplace").strip().splitlines(),
+        "files": sorted(written, key=lambda w: w["path_from_out"]),
+    }
+    return ent
+
+hostile = [hostile_entry()]
+
 manifest = {
     "generator": "Fixtures/make-fixtures.sh",
     "timezone": "UTC",
@@ -558,6 +709,7 @@ manifest = {
     ],
     "images": images,
     "bad": bad,
+    "hostile": hostile,
 }
 with open("manifest.json", "w", encoding="utf-8") as f:
     json.dump(manifest, f, indent=1, ensure_ascii=False)

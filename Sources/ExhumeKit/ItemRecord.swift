@@ -1,3 +1,4 @@
+import Export
 import Hashing
 import SleuthKit
 
@@ -35,6 +36,10 @@ public enum ItemRecord {
         }))
         o.add("read_error", result.readError)
         if exported {
+            // The exact bytes of the name, escaped losslessly (\xNN), next to where it went.
+            var components = item.entry.parentPath.split(separator: UInt8(ascii: "/")).map(Array.init)
+            components.append(item.entry.name + (item.entry.streamName.map { [UInt8(ascii: ":")] + $0 } ?? []))
+            o.add("original_path", SafeExporter.manifestPath(components: components))
             o.add("exported", result.exported)
             o.add("export_error", result.exportError)
         }

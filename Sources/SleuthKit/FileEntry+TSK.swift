@@ -15,7 +15,10 @@ extension FileEntry {
                         in fileSystem: FileSystem, locatingContent: Bool = false) -> [FileEntry] {
         guard let namePointer = file.pointee.name else { return [] }
         let fsName = namePointer.pointee
-        let isDot = fsName.name.map { exhume_tsk_is_dot($0) != 0 } ?? false
+        // fls skips `.` and `..`. A content walk keeps a *file* so named: a
+        // crafted image can hide one (TSK hands it over; tsk_recover tries to write it).
+        let isDot = (fsName.name.map { exhume_tsk_is_dot($0) != 0 } ?? false)
+            && !(locatingContent && fsName.type != TSK_FS_NAME_TYPE_DIR && fsName.type != TSK_FS_NAME_TYPE_UNDEF)
         let base = FileEntry.base(file, parentPath: parentPath)
 
         guard fileSystem.isNTFS, let meta = file.pointee.meta else {

@@ -185,3 +185,133 @@ enum RecoverCheck {
     }
 
 }
+
+/// Names from an image are hostile: the crafted ext4 fixture (names with `/`,
+/// `..`, control bytes, invalid UTF-8, 255 bytes, collisions, a symlink).
+@Suite(.serialized)
+struct HostileNameTests {
+    @Test func recoverNeverLeavesTheOutputFolder() throws {
+        let sandbox = try Locations.temporaryDirectory("hostile")
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let evidence = sandbox.appendingPathComponent("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let image = evidence.appendingPathComponent("hostile.raw")
+        try FileManager.default.copyItem(atPath: try Fixtures.path("hostile.raw"), toPath: image.path)
+        // Two levels down, so `../../x` written naively would land in the sandbox.
+        let work = sandbox.appendingPathComponent("l1/l2")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let planted = sandbox.appendingPathComponent("l1/etc")
+        try FileManager.default.createDirectory(at: planted, withIntermediateDirectories: true)
+        try Data("original".utf8).write(to: planted.appendingPathComponent("passwd"))
+        let out = work.appendingPathComponent("out")
+
+        let run = try Oracle.exhume(["recover", "--all", image.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+
+        // Nothing outside out/: the sandbox holds only what we put there.
+        let everything = try Oracle.run("find", [sandbox.path, "-mindepth", "1"]).text.split(separator: "\n").map(String.init)
+        let outside = everything.filter { !$0.hasPrefix(out.path) }
+        #expect(Set(outside) == Set([evidence.path, image.path, sandbox.appendingPathComponent("l1").path, work.path,
+                                     planted.path, planted.appendingPathComponent("passwd").path]))
+        #expect(try String(contentsOf: planted.appendingPathComponent("passwd"), encoding: .utf8) == "original")
+
+        // Every item is written, under a sanitized name, and the manifest keeps the original bytes.
+        let rows = try Data(contentsOf: out.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+        let exported = rows.compactMap { $0["exported"] as? String }
+        #expect(exported.count == rows.count)
+        #expect(Set(exported).count == exported.count, "two items written to one file")
+        #expect(exported.contains("..%2F..%2Fetc%2Fpasswd"))
+        #expect(exported.contains("sub/%2E%2E"))
+        #expect(exported.contains("%FF%FE.txt"))
+        #expect(exported.contains("sub/..%2F..%2Fevil%07.txt"))
+        #expect(rows.contains { $0["original_path"] as? String == "\\xff\\xfe.txt" })
+        for path in exported {
+            let real = out.appendingPathComponent(path).resolvingSymlinksInPath().path
+            #expect(real.hasPrefix(out.resolvingSymlinksInPath().path + "/"), "\(path)")
+            var isDirectory: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue)
+        }
+        // The symlink's content is exported as a file, not followed as a link.
+        let link = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("link-out").path)
+        #expect(link[.type] as? FileAttributeType == .typeRegular)
+    }
+}
+
+/// Known-hash sets end to end: import (VICS JSON, md5sum, NSRL CSV), then
+/// `hash --hashset` and `recover --hashset` flag the planted files.
+@Suite(.serialized)
+struct HashSetEndToEndTests {
+    @Test func plantedHashesAreFoundWithTheirCategory() throws {
+        let dir = try Locations.temporaryDirectory("sets")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try Fixtures.path("ntfs.raw")
+        let truth = try #require(try Fixtures.manifest().images.first { $0.name == "ntfs.raw" })
+        let files = truth.filesystems[0].files.filter { $0.type == "file" && $0.md5 != nil }
+        let deleted = try #require(files.first { $0.deleted })
+        let allocated = try #require(files.first { !$0.deleted && !$0.path.contains(":") })
+        let known = try #require(files.last { !$0.deleted && !$0.path.contains(":") && $0.path != allocated.path })
+
+        // VICS v1 JSON (OData), category 1, for the deleted file; upper-case hex on purpose.
+        let vics = dir.appendingPathComponent("case.json")
+        try Data("""
+            {"odata.metadata":"http://github.com/ICMEC/ProjectVic/DataModels/1.2.xml/$metadata#Media",
+             "value":[{"MediaID":1,"Category":1,"MD5":"\(deleted.md5!.uppercased())","MediaSize":\(deleted.size ?? 0)}]}
+            """.utf8).write(to: vics)
+        // An md5sum list for an allocated file.
+        let list = dir.appendingPathComponent("alerts.md5")
+        try Data("\(allocated.md5!)  whatever.bin\n".utf8).write(to: list)
+        // NSRL legacy CSV (known-good) with one file's MD5.
+        let nsrl = dir.appendingPathComponent("NSRLFile.txt")
+        try Data("""
+            "SHA-1","MD5","CRC32","FileName","FileSize","ProductCode","OpSystemCode","SpecialCode"
+            "0000000000000000000000000000000000000000","\(known.md5!.uppercased())","00000000","known.dll",\(known.size ?? 0),1,"WIN",""
+
+            """.utf8).write(to: nsrl)
+
+        var indexes: [String] = []
+        for (source, extra) in [(vics, ["--name", "VICS case"]), (list, []), (nsrl, [])] {
+            let index = source.appendingPathExtension("idx").path
+            let run = try Oracle.exhume(["hashset", "import", source.path, "--out", index] + extra)
+            #expect(run.status == 0, "\(source.lastPathComponent): \(run.stderr)")
+            indexes.append(index)
+        }
+        let info = try Oracle.exhume(["hashset", "info", "--json", "--verify", indexes[2]])
+        #expect(info.status == 0)
+        let infoJSON = try JSONSerialization.jsonObject(with: info.stdout) as? [String: Any]
+        #expect(infoJSON?["kind"] as? String == "known-good")
+        #expect(infoJSON?["records"] as? Int == 1)
+
+        let hash = try Oracle.exhume(["hash", "--format", "json", image] + indexes.flatMap { ["--hashset", $0] })
+        #expect(hash.status == 0, "\(hash.stderr)")
+        let rows = try hash.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+        func hits(_ path: String, deleted: Bool) -> [[String: Any]] {
+            rows.first { $0["path"] as? String == String(path.dropFirst()) && $0["deleted"] as? Bool == deleted }?["hits"] as? [[String: Any]] ?? []
+        }
+        let deletedHits = hits(deleted.path, deleted: true)
+        #expect(deletedHits.count == 1)
+        #expect(deletedHits.first?["set"] as? String == "VICS case")
+        #expect(deletedHits.first?["category"] as? String == "1")
+        #expect(deletedHits.first?["kind"] as? String == "known-bad")
+        #expect(hits(allocated.path, deleted: false).first?["kind"] as? String == "known-bad")
+        #expect(hits(known.path, deleted: false).first?["kind"] as? String == "known-good")
+        #expect(rows.filter { !($0["hits"] as? [Any] ?? []).isEmpty }.count == 3)
+
+        // A `:good` suffix overrides the stored kind.
+        let overridden = try Oracle.exhume(["hash", "--format", "json", "--deleted-only", image, "--hashset", indexes[0] + ":good"])
+        #expect(overridden.text.contains("\"kind\":\"known-good\""))
+    }
+
+    @Test func badSetsAreClearErrors() throws {
+        let dir = try Locations.temporaryDirectory("badsets")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("broken.md5")
+        try Data("d41d8cd98f00b204e9800998ecf8427e  ok.txt\nnot-a-hash  x\n".utf8).write(to: bad)
+        let run = try Oracle.exhume(["hashset", "import", bad.path, "--out", dir.appendingPathComponent("x.idx").path])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("broken.md5") && run.stderr.contains("line 2"))
+        let missing = try Oracle.exhume(["hash", try Fixtures.path("fat16.raw"), "--hashset", "/nonexistent.idx"])
+        #expect(missing.status == 65 || missing.status == 66)
+        #expect(missing.stderr.contains("/nonexistent.idx"))
+    }
+}
