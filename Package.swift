@@ -35,7 +35,7 @@ let package = Package(
             "ExhumeKit", "Hashing", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "exhume-bench", dependencies: ["ExhumeKit"]),
+        .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
         .target(name: "Export"),
         .target(name: "Hashing", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),

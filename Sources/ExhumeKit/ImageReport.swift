@@ -24,6 +24,8 @@ public struct ImageReport: Sendable {
         public var partition: Int?
         /// Index of the pool volume (APFS) holding the file system.
         public var poolVolume: Int?
+        /// Its superblock's block in the pool (TSK's `-B`).
+        public var poolVolumeBlock: UInt64?
         public var info: FileSystemInfo
     }
 
@@ -39,7 +41,8 @@ public struct ImageReport: Sendable {
                                                blockSize: vs.blockSize, partitions: vs.partitions)
         }
         fileSystems = exam.fileSystems.map {
-            FileSystemSummary(partition: $0.partition?.slot, poolVolume: $0.poolVolume?.index, info: $0.fileSystem.describe())
+            FileSystemSummary(partition: $0.partition?.slot, poolVolume: $0.poolVolume?.index,
+                              poolVolumeBlock: $0.poolVolume?.block, info: $0.fileSystem.describe())
         }
         issues = exam.issues
     }
@@ -113,6 +116,7 @@ public struct ImageReport: Sendable {
             var j = JSONLine()
             j.add("partition", fs.partition)
             j.add("pool_volume", fs.poolVolume)
+            j.add("pool_volume_block", fs.poolVolumeBlock)
             j.add("offset", fs.info.sectorOffset)
             j.add("byte_offset", fs.info.byteOffset)
             j.add("type", fs.info.type)

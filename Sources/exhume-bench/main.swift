@@ -1,12 +1,13 @@
 // exhume-bench: times Exhume's commands against the peer tools on the same
 // inputs and prints MB/s and ratios. Not a test: speed is never asserted.
 //
-//   exhume-bench [--evidence DIR] [--runs N] [--files N] [--exhume PATH] [--skip-many-files]
+//   exhume-bench [--evidence DIR] [--runs N] [--files N] [--exhume PATH] [--skip-many-files] [--skip-lookups]
 //
 // DIR is the standard evidence of ../shared/bench/make-evidence.sh (built
 // there with SIZE 1024 when missing). The many-files images are generated
 // under .build/bench-many-files.
 import Foundation
+import Hashing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,7 @@ struct Options {
     var exhume: String?
     var manyFiles = true
     var sizeMiB = 1024
+    var lookups = true
 
     init(_ arguments: [String]) {
         var i = 1
@@ -34,8 +36,9 @@ struct Options {
             case "--exhume": exhume = value()
             case "--size": sizeMiB = max(64, Int(value()) ?? 1024)
             case "--skip-many-files": manyFiles = false
+            case "--skip-lookups": lookups = false
             case "-h", "--help":
-                print("usage: exhume-bench [--evidence DIR] [--runs N] [--files N] [--size MIB] [--exhume PATH] [--skip-many-files]")
+                print("usage: exhume-bench [--evidence DIR] [--runs N] [--files N] [--size MIB] [--exhume PATH] [--skip-many-files] [--skip-lookups]")
                 exit(0)
             default: fail("unknown argument \(arguments[i])")
             }
@@ -214,8 +217,8 @@ let exhume = options.exhume ?? "\(packageRoot)/.build/release/exhume"
 guard FileManager.default.isExecutableFile(atPath: exhume) else {
     fail("no exhume binary at \(exhume): run `swift build -c release` first (make bench does)")
 }
-for tool in ["tsk_gettimes", "ewfverify", "ewfinfo"] where measure(["/usr/bin/which", tool]).status != 0 {
-    fail("\(tool) is not installed (apt-get install sleuthkit ewf-tools)")
+for tool in ["tsk_gettimes", "ewfverify", "ewfinfo", "tsk_recover", "hashdeep"] where measure(["/usr/bin/which", tool]).status != 0 {
+    fail("\(tool) is not installed (apt-get install sleuthkit ewf-tools hashdeep)")
 }
 
 let evidence = options.evidence ?? ProcessInfo.processInfo.environment["EXHUME_BENCH_EVIDENCE"]
@@ -255,8 +258,37 @@ for path in timelineInputs where FileManager.default.fileExists(atPath: path) {
                     ours: ours, peerName: "tsk_gettimes", peer: peer))
 }
 
+log("hash and recover --all vs tsk_recover -e + hashdeep …")
+let scratch = "\(packageRoot)/.build/bench-scratch"
+for name in ["fat32.raw", "ext4.raw", "fat32.E01"] {
+    let path = "\(evidence)/\(name)"
+    guard FileManager.default.fileExists(atPath: path) else { continue }
+    let bytes = mediaSize(path)
+    // The peer chain: recover every file, then hash the copies (what an analyst does without Exhume).
+    let chain = ["/bin/bash", "-c", "rm -rf '\(scratch)/peer' && mkdir -p '\(scratch)/peer' && tsk_recover -e '\(path)' '\(scratch)/peer' >/dev/null && hashdeep -c md5,sha1,sha256 -r '\(scratch)/peer' >/dev/null"]
+    let peer = timed(chain, runs: runs)
+    let hash = timed([exhume, "hash", path], runs: runs)
+    rows.append(Row(task: "hash", input: name, bytes: bytes, ours: hash, peerName: "recover+hashdeep", peer: peer))
+    let recover = timed(["/bin/bash", "-c", "rm -rf '\(scratch)/own' && '\(exhume)' recover --all '\(path)' --out '\(scratch)/own'"], runs: runs)
+    rows.append(Row(task: "recover --all", input: name, bytes: bytes, ours: recover, peerName: "recover+hashdeep", peer: peer))
+}
+try? FileManager.default.removeItem(atPath: scratch)
+
 print("exhume-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(runs) runs each, evidence \(evidence)")
 printTable(rows)
+
+if options.lookups {
+    log("hash-set index: 10 million entries …")
+    let dir = URL(fileURLWithPath: "\(packageRoot)/.build/bench-hashset")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    do {
+        let result = try HashSetIndex.benchmark(entries: 10_000_000, lookups: 2_000_000, directory: dir)
+        print("hash-set index: 10,000,000 MD5 entries built in \(format(result.buildSeconds, 2)) s, \(result.indexBytes / 1_000_000) MB; \(format(result.lookupsPerSecond / 1e6, 2)) M lookups/s on one thread")
+    } catch {
+        print("hash-set index benchmark failed: \(error)")
+    }
+    try? FileManager.default.removeItem(at: dir)
+}
 if rows.contains(where: { $0.ours.status != 0 && $0.ours.status != 2 }) {
     print("note: some exhume runs exited with an error status; their times are not comparable")
 }
