@@ -149,3 +149,23 @@ private let fileWalkCallback: TSK_FS_FILE_WALK_CB = { _, _, _, buffer, length, _
     }
     return TSK_WALK_CONT
 }
+
+enum BlockWalk {
+    /// `tsk_fs_block_walk` over unallocated blocks, addresses only.
+    static func run(_ fs: UnsafeMutablePointer<TSK_FS_INFO>, first: TSK_DADDR_T, last: TSK_DADDR_T,
+                    collector: BlockRunCollector) -> Bool {
+        let flags = TSK_FS_BLOCK_WALK_FLAG_ENUM(rawValue: TSK_FS_BLOCK_WALK_FLAG_UNALLOC.rawValue
+                                                | TSK_FS_BLOCK_WALK_FLAG_AONLY.rawValue)
+        let pointer = Unmanaged.passUnretained(collector).toOpaque()
+        let failed = withExtendedLifetime(collector) {
+            tsk_fs_block_walk(fs, first, last, flags, blockWalkCallback, pointer)
+        }
+        return failed == 0
+    }
+}
+
+private let blockWalkCallback: TSK_FS_BLOCK_WALK_CB = { block, pointer in
+    guard let block, let pointer else { return TSK_WALK_CONT }
+    Unmanaged<BlockRunCollector>.fromOpaque(pointer).takeUnretainedValue().add(UInt64(block.pointee.addr))
+    return TSK_WALK_CONT
+}
