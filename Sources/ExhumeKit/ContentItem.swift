@@ -10,28 +10,101 @@ public enum ItemSource: String, Sendable, Codable, CaseIterable {
     case orphan
     /// An NTFS alternate data stream (of an allocated or deleted file).
     case stream
+    /// Found by signature in unallocated or unpartitioned space.
+    case carved
 }
 
-/// A file, deleted file, orphan or stream whose bytes the content pipeline reads.
+/// A byte range the carver found by signature and checked by structure.
+public struct CarvedExtent: Sendable, Hashable {
+    /// Byte offset in the image.
+    public var offset: Int64
+    public var length: Int64
+    /// The carving rule that matched (`jpeg`, `png`…) and its usual extension.
+    public var rule: String
+    public var fileExtension: String
+    /// The validator found the whole file, or only its beginning (truncated).
+    public var complete: Bool
+    /// Where it was found (unallocated blocks, unpartitioned space…).
+    public var region: CarveRegion.Kind
+
+    public init(offset: Int64, length: Int64, rule: String, fileExtension: String, complete: Bool, region: CarveRegion.Kind) {
+        self.offset = offset
+        self.length = length
+        self.rule = rule
+        self.fileExtension = fileExtension
+        self.complete = complete
+        self.region = region
+    }
+}
+
+/// A file, deleted file, orphan, stream or carved range whose bytes the content pipeline reads.
 public struct ContentItem: Sendable {
+    /// Where the bytes come from.
+    public enum Origin: Sendable {
+        /// A file system entry: its file system's index in ``Examination/fileSystems``.
+        case file(fileSystem: Int, entry: FileEntry, ref: ContentRef)
+        /// A carved byte range of the image.
+        case carved(CarvedExtent)
+    }
+
     /// Position in the read order (image order).
     public var sequence: Int
-    /// Index of its file system in ``Examination/fileSystems``.
-    public var fileSystem: Int
-    public var entry: FileEntry
-    public var ref: ContentRef
+    public var origin: Origin
     public var source: ItemSource
 
     public init(sequence: Int, fileSystem: Int, entry: FileEntry, ref: ContentRef, source: ItemSource) {
         self.sequence = sequence
-        self.fileSystem = fileSystem
-        self.entry = entry
-        self.ref = ref
+        self.origin = .file(fileSystem: fileSystem, entry: entry, ref: ref)
         self.source = source
     }
 
-    /// The name the item's type is judged by: the file name, or the stream name for a stream.
-    public var judgedName: [UInt8] { entry.streamName ?? entry.name }
+    public init(sequence: Int, carved: CarvedExtent) {
+        self.sequence = sequence
+        self.origin = .carved(carved)
+        self.source = .carved
+    }
+
+    /// The file system entry, for items that have one.
+    public var entry: FileEntry? {
+        if case .file(_, let entry, _) = origin { return entry }
+        return nil
+    }
+
+    public var carved: CarvedExtent? {
+        if case .carved(let extent) = origin { return extent }
+        return nil
+    }
+
+    /// Index of the item's file system, nil for carved items.
+    public var fileSystem: Int? {
+        if case .file(let index, _, _) = origin { return index }
+        return nil
+    }
+
+    /// Bytes the item should hold.
+    public var size: Int64 {
+        switch origin {
+        case .file(_, _, let ref): return ref.size
+        case .carved(let extent): return extent.length
+        }
+    }
+
+    /// The name the item's type is judged by: the file name, the stream name
+    /// for a stream, `offset.ext` for a carved item (its rule's type).
+    public var judgedName: [UInt8] {
+        switch origin {
+        case .file(_, let entry, _): return entry.streamName ?? entry.name
+        case .carved(let extent): return Array("\(extent.offset).\(extent.fileExtension)".utf8)
+        }
+    }
+
+    /// Image-order sort key: file system then first block; carved items by offset, after files.
+    var sortKey: (Int, Int64) {
+        switch origin {
+        case .file(let index, _, let ref): return (index, Int64(ref.firstBlock ?? 0))
+        case .carved(let extent): return (Int.max, extent.offset)
+        }
+    }
 }
 
 /// Which items a command reads.

@@ -57,6 +57,28 @@ public final class ContentPipeline: @unchecked Sendable {
         self.options = options
     }
 
+    /// Reads a carved range straight from the image (not through TSK), in 1 MiB pieces.
+    private func readImage(_ extent: CarvedExtent, into consume: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
+        let piece = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
+        defer { buffer.deallocate() }
+        var done: Int64 = 0
+        while done < extent.length {
+            let wanted = Int(min(Int64(piece), extent.length - done))
+            do {
+                let n = try exam.source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]),
+                                             at: extent.offset + done)
+                guard n > 0 else { break }
+                _ = consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                done += Int64(n)
+            } catch {
+                return ContentReadOutcome(bytes: done, error: TSKError(function: "read", message: error.description,
+                                                                       context: exam.source.path), stopped: false)
+            }
+        }
+        return ContentReadOutcome(bytes: done, error: nil, stopped: false)
+    }
+
     /// The items of every file system that `selection` accepts, sorted by
     /// their first block so the image is read mostly sequentially.
     public func items(_ selection: ItemSelection) -> (items: [ContentItem], issues: [Issue]) {
@@ -76,7 +98,7 @@ public final class ContentPipeline: @unchecked Sendable {
                                     message: "listing may be incomplete: \(error.message)"))
             }
         }
-        items.sort { ($0.fileSystem, $0.ref.firstBlock ?? 0) < ($1.fileSystem, $1.ref.firstBlock ?? 0) }
+        items.sort { $0.sortKey < $1.sortKey }
         for index in items.indices { items[index].sequence = index }
         return (items, issues)
     }
@@ -104,12 +126,11 @@ public final class ContentPipeline: @unchecked Sendable {
         }
 
         for item in items {
-            let fs = exam.fileSystems[item.fileSystem].fileSystem
             // Keep an item's head in one chunk so libmagic sees its first bytes together.
-            let wantedHead = Int(min(Int64(headBytes), max(0, item.ref.size)))
+            let wantedHead = Int(min(Int64(headBytes), max(0, item.size)))
             if chunk.room < wantedHead { dispatch() }
             chunk.open(item.sequence)
-            let outcome = fs.readContent(item.ref) { bytes in
+            let consume: (UnsafeRawBufferPointer) -> Bool = { bytes in
                 var rest = bytes
                 while !rest.isEmpty {
                     let n = chunk.append(rest)
@@ -122,6 +143,13 @@ public final class ContentPipeline: @unchecked Sendable {
                     }
                 }
                 return true
+            }
+            let outcome: ContentReadOutcome
+            switch item.origin {
+            case .file(let index, _, let ref):
+                outcome = exam.fileSystems[index].fileSystem.readContent(ref, chunk: consume)
+            case .carved(let extent):
+                outcome = readImage(extent, into: consume)
             }
             chunk.closeSegment(last: true, outcome: outcome)
         }

@@ -7,17 +7,29 @@ public enum ItemRecord {
     /// One JSON object: provenance, hashes, type, and where it was exported.
     public static func json(_ result: ItemResult, in exam: Examination, exported: Bool = false) -> [UInt8] {
         let item = result.item
-        let mounted = exam.fileSystems[item.fileSystem]
         var o = JSONLine()
         o.add("image", exam.source.path)
-        o.add("offset", mounted.info.sectorOffset)
-        o.add("partition", mounted.partition?.slot)
-        o.add("fs", mounted.info.type)
-        o.add("path", path(result, in: exam))
-        o.add("addr", item.entry.address)
-        o.add("source", item.source.rawValue)
-        o.add("deleted", item.entry.isDeleted)
-        o.add("size", item.entry.size)
+        switch item.origin {
+        case .file(let index, let entry, _):
+            let mounted = exam.fileSystems[index]
+            o.add("offset", mounted.info.sectorOffset)
+            o.add("partition", mounted.partition?.slot)
+            o.add("fs", mounted.info.type)
+            o.add("path", path(result, in: exam))
+            o.add("addr", entry.address)
+            o.add("source", item.source.rawValue)
+            o.add("deleted", entry.isDeleted)
+            o.add("size", entry.size)
+        case .carved(let extent):
+            // For a carved item the offset is the image byte offset of its first byte.
+            o.add("offset", extent.offset)
+            o.add("length", extent.length)
+            o.add("source", item.source.rawValue)
+            o.add("rule", extent.rule)
+            o.add("verdict", extent.complete ? "complete" : "partial")
+            o.add("region", extent.region.rawValue)
+            o.add("size", extent.length)
+        }
         o.add("bytes_read", result.bytesRead)
         o.add("md5", result.digests.md5Hex)
         o.add("sha1", result.digests.sha1Hex)
@@ -36,19 +48,27 @@ public enum ItemRecord {
         }))
         o.add("read_error", result.readError)
         if exported {
-            // The exact bytes of the name, escaped losslessly (\xNN), next to where it went.
-            var components = item.entry.parentPath.split(separator: UInt8(ascii: "/")).map(Array.init)
-            components.append(item.entry.name + (item.entry.streamName.map { [UInt8(ascii: ":")] + $0 } ?? []))
-            o.add("original_path", SafeExporter.manifestPath(components: components))
+            if let entry = item.entry {
+                // The exact bytes of the name, escaped losslessly (\xNN), next to where it went.
+                var components = entry.parentPath.split(separator: UInt8(ascii: "/")).map(Array.init)
+                components.append(entry.name + (entry.streamName.map { [UInt8(ascii: ":")] + $0 } ?? []))
+                o.add("original_path", SafeExporter.manifestPath(components: components))
+            }
             o.add("exported", result.exported)
             o.add("export_error", result.exportError)
         }
         return o.finished()
     }
 
-    /// The item's path for listings: `volN/` prefix when the image has several file systems.
+    /// The item's path for listings: `volN/` prefix when the image has several
+    /// file systems; `carved/OFFSET.ext` for a carved item.
     public static func path(_ result: ItemResult, in exam: Examination) -> String {
-        exam.fileSystems[result.item.fileSystem].pathPrefix + result.item.entry.displayPath
+        switch result.item.origin {
+        case .file(let index, let entry, _):
+            return exam.fileSystems[index].pathPrefix + entry.displayPath
+        case .carved(let extent):
+            return "carved/\(extent.offset).\(extent.fileExtension)"
+        }
     }
 
     /// A hashdeep line: `size,md5,sha1,sha256,path` (hashdeep quotes nothing; a

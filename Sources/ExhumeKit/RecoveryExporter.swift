@@ -23,16 +23,23 @@ public final class RecoveryExporter: ContentExporter {
 
     /// Path components of an item below the output folder.
     public func components(of item: ContentItem) -> [[UInt8]] {
+        guard case .file(let index, let entry, _) = item.origin else {
+            // Carved: carved/OFFSET.ext, the image byte offset padded so names sort in image order.
+            let extent = item.carved!
+            let offset = String(extent.offset)
+            let padded = String(repeating: "0", count: max(0, 12 - offset.count)) + offset
+            return [Array("carved".utf8), Array("\(padded)\(extent.complete ? "" : "-partial").\(extent.fileExtension)".utf8)]
+        }
         var parts: [[UInt8]] = []
-        let mounted = exam.fileSystems[item.fileSystem]
+        let mounted = exam.fileSystems[index]
         if exam.volumeSystem != nil || exam.fileSystems.count > 1 {
             // tsk_recover's folder per file system: vol_<sector offset>.
             parts.append(Array("vol_\(mounted.info.sectorOffset)".utf8))
         }
         if let volume = mounted.poolVolume { parts.append(Array("poolVol\(volume.index)".utf8)) }
-        parts += item.entry.parentPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
-        var name = item.entry.name
-        if let stream = item.entry.streamName { name += [UInt8(ascii: ":")] + stream }
+        parts += entry.parentPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+        var name = entry.name
+        if let stream = entry.streamName { name += [UInt8(ascii: ":")] + stream }
         parts.append(name)
         return parts
     }

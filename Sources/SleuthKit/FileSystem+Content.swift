@@ -28,6 +28,12 @@ public struct ContentReadOutcome: Sendable {
     public var error: TSKError?
     /// The consumer asked to stop early.
     public var stopped: Bool
+
+    public init(bytes: Int64, error: TSKError?, stopped: Bool) {
+        self.bytes = bytes
+        self.error = error
+        self.stopped = stopped
+    }
 }
 
 extension FileSystem {

@@ -47,7 +47,7 @@ extension Exhume {
             }
             let state = Mutex(RunTally())
             let box = SinkBox(out)
-            let total = items.reduce(Int64(0)) { $0 + max(0, $1.ref.size) }
+            let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
             let bar = ProgressBar(label: "hash")
             let format = self.format
             do {
@@ -60,7 +60,7 @@ extension Exhume {
                     }
                 }
             } catch {
-                throw Diagnostics.fail(ExhumeError(.badInput, error.description))
+                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
             bar.update(done: total, total: total)
             do { try out.flush() } catch { throw Diagnostics.fail(error) }

@@ -62,7 +62,7 @@ extension Exhume {
             let pipeline = ContentPipeline(exam: exam, options: options)
             let allocation: ItemSelection.Allocation = all ? .all : (allocatedOnly ? .allocatedOnly : .deletedOnly)
             let (items, walkIssues) = pipeline.items(ItemSelection(allocation: allocation, skipEmpty: true))
-            let total = items.reduce(Int64(0)) { $0 + max(0, $1.ref.size) }
+            let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
             let bar = ProgressBar(label: "recover")
             let tally = Mutex(RunTally())
             let writer = ManifestWriter(manifest)
@@ -72,7 +72,7 @@ extension Exhume {
                     writer.append(ItemRecord.json(result, in: exam, exported: true))
                 }
             } catch {
-                throw Diagnostics.fail(ExhumeError(.badInput, error.description))
+                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
             bar.update(done: total, total: total)
             if let failure = writer.finish() {
