@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, found with pkg-config; one shim header each.
@@ -28,11 +29,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
-        .target(name: "Carving", dependencies: ["CMagic"]),
+        .target(name: "Carving", dependencies: ["CMagic", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export"]),
         .executableTarget(name: "exhume", dependencies: [
-            "ExhumeKit", "Hashing", "Export",
+            "ExhumeKit", "Carving", "Hashing", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),

@@ -1,0 +1,87 @@
+/// JPEG (JFIF/EXIF): SOI, marker segments to SOS, entropy-coded data to the next marker, … EOI.
+///
+/// Segment lengths skip whatever a segment holds, so an EXIF thumbnail (a whole JPEG inside APP1)
+/// never ends the file. Progressive files (several SOS), fill bytes and RST markers are handled.
+/// A complete file needs a frame header (SOF), quantization tables (DQT), Huffman tables (DHT,
+/// unless arithmetic coding) and at least one scan before EOI.
+public struct JPEGValidator: StructureValidator {
+    public let name = "jpeg"
+    public init() {}
+
+    public func validate(_ input: CarveInput, maxSize: Int64) -> Verdict {
+        ByteCursor(input, maxSize: maxSize).run { c throws(ValidationStop) in
+            try require(try c.matches([0xFF, 0xD8, 0xFF]).orEnd(), "no SOI")
+            c.position = 2
+            var sawFrame = false, sawDQT = false, sawDHT = false, arithmetic = false, scans = 0
+            var segments = 0
+            while true {
+                // A marker: 0xFF, any fill 0xFF bytes, then the code.
+                let lead = try c.u8().orEnd()
+                try require(lead == 0xFF, "byte \(lead) where a marker was expected at \(c.position - 1)")
+                var code = try c.u8().orEnd()
+                var fill = 0
+                while code == 0xFF {
+                    fill += 1
+                    try require(fill < 1 << 16, "endless fill bytes")
+                    code = try c.u8().orEnd()
+                }
+                switch code {
+                case 0xD9:
+                    try require(scans > 0, "EOI before any scan")
+                    try require(sawFrame && sawDQT && (sawDHT || arithmetic), "EOI without SOF/DQT/DHT")
+                    return .complete(length: c.position)
+                case 0xD0...0xD7, 0x01:
+                    continue    // standalone markers carry no length
+                case 0x00, 0xD8, 0x02...0xBF:
+                    throw .invalid("marker 0xFF\(String(code, radix: 16)) at \(c.position - 2)")
+                default:
+                    break
+                }
+                segments += 1
+                // The first segment of a real JPEG is an APPn, DQT, DHT, SOF, DRI or COM.
+                if segments == 1 {
+                    try require((0xE0...0xEF).contains(code) || [0xDB, 0xC4, 0xDD, 0xFE].contains(code)
+                                    || (0xC0...0xCF).contains(code), "unlikely first marker")
+                }
+                let length = try c.u16be().orEnd()
+                try require(length >= 2, "segment length \(length)")
+                switch code {
+                case 0xC0...0xC3, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF:
+                    try require(length >= 8, "short SOF")
+                    sawFrame = true
+                    if code >= 0xC9 { arithmetic = true }
+                case 0xC4: sawDHT = true
+                case 0xDB: sawDQT = true
+                default: break
+                }
+                if code != 0xDA {
+                    try c.skip(Int64(length) - 2).orEnd()
+                    continue
+                }
+                // Start of scan: header, then entropy-coded data up to the next real marker.
+                try require(sawFrame, "SOS before SOF")
+                try require(length >= 6, "short SOS")
+                try c.skip(Int64(length) - 2).orEnd()
+                scans += 1
+                while true {
+                    try c.seek(toByte: 0xFF).orEnd()
+                    let at = c.position
+                    var next = try c.peek(at: at + 1).orEnd()
+                    if next == 0x00 || (0xD0...0xD7).contains(next) {
+                        c.position = at + 2
+                        continue
+                    }
+                    // Fill bytes before a marker: move to the last 0xFF.
+                    var last = at
+                    while next == 0xFF {
+                        last += 1
+                        next = try c.peek(at: last + 1).orEnd()
+                    }
+                    if next == 0x00 { c.position = last + 2; continue }
+                    c.position = last
+                    break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Carving
+import Export
+import ExhumeKit
+import Foundation
+import Synchronization
+
+extension Exhume {
+    struct Carve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Carve media and documents by signature out of unallocated blocks, unpartitioned space and unknown partitions.",
+            discussion: """
+                Each candidate header is confirmed with libmagic and its structure walked to find the file's \
+                true end (JPEG, PNG, GIF, BMP, TIFF, WebP/AVI, MP4/MOV/HEIC, PDF, ZIP…). Carved files go to \
+                DIR/carved/OFFSET.ext (OFFSET-partial.ext when truncated), hashed and typed on the way; \
+                DIR/manifest.jsonl has one object per carved file.
+                """)
+
+        @OptionGroup var image: ImageOptions
+        @OptionGroup var hashSets: HashSetOptions
+
+        @Option(name: .customLong("out"), help: ArgumentHelp("Output folder (created; must be empty and outside the evidence folder unless --force).", valueName: "DIR"))
+        var out: String
+
+        @Option(help: ArgumentHelp("Only these rules or extensions (jpg,png,pdf…).", valueName: "TYPES"))
+        var types: String?
+
+        @Option(help: ArgumentHelp("A folder of extra carving rules (YAML); they add to or override the built-in ones.", valueName: "DIR"))
+        var rules: [String] = []
+
+        @Flag(name: .customLong("every-byte"), help: "Look for headers at every byte offset, not only at sector boundaries.")
+        var everyByte = false
+
+        @Flag(name: .customLong("all-space"), help: "Carve the whole image, allocated space included (for damaged file systems).")
+        var allSpace = false
+
+        @Flag(help: "Accept an output folder that is not empty or lies in the evidence folder.")
+        var force = false
+
+        func run() throws {
+            image.applyTimezone()
+            let exam: Examination
+            do {
+                exam = try Examination(path: image.image, requireFileSystem: false)
+            } catch {
+                throw Diagnostics.fail(error)
+            }
+            var ruleSet: CarvingRuleSet
+            do {
+                ruleSet = try CarvingRuleSet.load(userDirectories: rules.map { URL(fileURLWithPath: $0) })
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.usage, "carving rules: \(error)"))
+            }
+            if let types {
+                let wanted = types.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                ruleSet = ruleSet.restricted(to: wanted)
+                if ruleSet.rules.isEmpty { throw Diagnostics.fail(ExhumeError(.usage, "no carving rule matches --types \(types)")) }
+            }
+            let exporter: RecoveryExporter
+            let manifest: ExportedFile
+            do {
+                exporter = try RecoveryExporter(exam: exam, outputFolder: out, force: force)
+                manifest = try exporter.createReservedFile("manifest.jsonl")
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
+            }
+            let (regions, regionIssues) = exam.carveRegions(allSpace: allSpace)
+            let total = regions.reduce(Int64(0)) { $0 + $1.extent.length }
+            var carverOptions = Carver.Options()
+            carverOptions.alignment = everyByte ? 1 : 512
+            let carved: [CarvedExtent]
+            let carveIssues: [Issue]
+            let statistics: Carver.Statistics
+            do {
+                let bar = ProgressBar(label: "carve")
+                (carved, carveIssues, statistics) = try Carver(exam: exam, rules: ruleSet, options: carverOptions)
+                    .carve(regions) { bar.update(done: $0, total: total) }
+                bar.update(done: total, total: total)
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
+            }
+
+            var options = ContentPipeline.Options()
+            options.hashSets = try hashSets.library()
+            let pipeline = ContentPipeline(exam: exam, options: options)
+            let items = carved.enumerated().map { ContentItem(sequence: $0.offset, carved: $0.element) }
+            let tally = Mutex(RunTally())
+            let writer = ManifestWriter(manifest)
+            do {
+                try pipeline.run(items, exporter: exporter) { result in
+                    tally.withLock { $0.add(result) }
+                    writer.append(ItemRecord.json(result, in: exam, exported: true))
+                }
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
+            }
+            if let failure = writer.finish() {
+                throw Diagnostics.fail(ExhumeError(.outputFailed, "cannot write the manifest: \(failure)"))
+            }
+            let result = tally.withLock { $0 }
+            let sink = OutputSink()
+            sink.line("Carved \(carved.count) files (\(statistics.complete) complete, \(statistics.partial) partial) from \(statistics.bytesScanned) bytes in \(regions.count) regions into \(out)")
+            sink.line("Candidates: \(statistics.candidates); rejected by libmagic \(statistics.rejectedByMagic), by structure \(statistics.rejectedByStructure)")
+            if result.hits > 0 { sink.line("Known-hash hits: \(result.hits)") }
+            if result.exportErrors > 0 { sink.line("Not written: \(result.exportErrors) (see export_error in the manifest)") }
+            sink.line("Manifest: \(out)/manifest.jsonl")
+            do { try sink.flush() } catch { throw Diagnostics.fail(error) }
+            try Diagnostics.finish(exam.issues.filter { $0.severity == .warning } + regionIssues + carveIssues)
+        }
+    }
+}
