@@ -5,7 +5,7 @@ DEB_PACKAGES := libtsk-dev libewf-dev libmagic-dev libsqlite3-dev sleuthkit ewf-
 FIXTURE := Fixtures/mbr.E01
 export TZ := UTC
 
-.PHONY: deps build demo test bench fixtures clean
+.PHONY: deps build demo test bench bench-carve fixtures clean
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -32,6 +32,17 @@ test: deps
 bench: deps
 	swift build -c release --static-swift-stdlib
 	.build/release/exhume-bench
+
+# Carving against PhotoRec, Foremost and Scalpel on the standard evidence, scored on its manifest
+# (../shared/bench/run-peers.sh with OWN_CARVE; EVIDENCE defaults to the folder exhume-bench builds).
+EVIDENCE ?= .build/bench-evidence
+bench-carve: deps
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq testdisk foremost scalpel hyperfine >/dev/null
+	swift build -c release --static-swift-stdlib --product exhume
+	[ -f $(EVIDENCE)/fat32.raw ] || bash ../shared/bench/make-evidence.sh 1024 $(EVIDENCE)
+	CRUNS=$${CRUNS:-1} ONLY='^(photorec-|foremost-fat32$$|foremost-ext4$$|scalpel-|own-carve)' \
+	OWN_CARVE="$(CURDIR)/.build/release/exhume carve --all-space --types jpg,png,gif,pdf,mp4,mov --out {out} {img}" \
+	bash ../shared/bench/run-peers.sh $(EVIDENCE) .build/bench-carve-results
 
 fixtures: deps
 	bash Fixtures/make-fixtures.sh

@@ -1,3 +1,4 @@
+import ExhumeTestSupport
 import Carving
 import Foundation
 
@@ -20,20 +21,6 @@ enum ValidatorSamples {
     }
 }
 
-/// A deterministic generator (SplitMix64) so that "random" test data is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
-}
 
 /// An input that hands out at most `step` bytes per read, like a reader stopping at chunk edges.
 struct ShortReadInput: CarveInput {
@@ -46,4 +33,8 @@ struct ShortReadInput: CarveInput {
         for i in 0..<n { buffer[i] = bytes[Int(offset) + i] }
         return n
     }
+}
+
+extension SeededGenerator {
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
 }

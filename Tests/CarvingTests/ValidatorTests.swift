@@ -1,3 +1,4 @@
+import ExhumeTestSupport
 import Carving
 import Foundation
 import Testing

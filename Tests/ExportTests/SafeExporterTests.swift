@@ -234,7 +234,7 @@ struct SafeExporterTests {
         let exporter = try SafeExporter(root: box.out)
         let file = try exporter.create(components: [bytes("vol1"), bytes("stream.bin")])
         var expected: [UInt8] = []
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<50 {
             let chunk = (0..<Int(rng.next() % 70_000)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             try chunk.withUnsafeBytes { try file.write($0) }

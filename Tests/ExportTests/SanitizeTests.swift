@@ -1,4 +1,5 @@
 import Foundation
+import ExhumeTestSupport
 import Testing
 @testable import Export
 
@@ -94,7 +95,7 @@ struct SanitizeTests {
     }
 
     @Test func randomNamesAlwaysGiveOneSafeDistinctName() {
-        var rng = SplitMix64(seed: 0x45584855)
+        var rng = SeededGenerator(seed: 0x45584855)
         var seen: [String: [UInt8]] = [:]
         for _ in 0..<3000 {
             let length = Int(rng.next() % 320)
@@ -141,15 +142,3 @@ struct SanitizeTests {
     }
 }
 
-/// A tiny deterministic generator (SplitMix64), so the random-name test is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
