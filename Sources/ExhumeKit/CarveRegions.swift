@@ -12,6 +12,8 @@ public struct CarveRegion: Sendable, Hashable {
         case volumeSlack = "volume-slack"
         /// The whole image (no partition table and no file system, or `--all-space`).
         case wholeImage = "whole-image"
+        /// File slack: after the end of an allocated file, in its last block (`--slack`).
+        case slack
     }
 
     public var extent: ByteExtent
@@ -26,7 +28,7 @@ extension Examination {
     /// the tail of partitions beyond their file system; the whole image when
     /// nothing is recognised, or when `allSpace` is asked for. Sorted by
     /// offset, adjacent extents of the same kind merged.
-    public func carveRegions(allSpace: Bool = false) -> (regions: [CarveRegion], issues: [Issue]) {
+    public func carveRegions(allSpace: Bool = false, slack: Bool = false) -> (regions: [CarveRegion], issues: [Issue]) {
         let size = source.size
         if allSpace || (fileSystems.isEmpty && volumeSystem == nil) {
             return ([CarveRegion(extent: ByteExtent(offset: 0, length: size), kind: .wholeImage, fileSystemOffset: nil)], [])
@@ -42,6 +44,15 @@ extension Examination {
                                     message: "the list of unallocated blocks may be incomplete: \(error.message)"))
             }
             regions += extents.map { CarveRegion(extent: $0, kind: .unallocated, fileSystemOffset: mounted.info.sectorOffset) }
+            if slack {
+                let (slackExtents, slackError) = mounted.fileSystem.slackExtents()
+                if let slackError {
+                    issues.append(Issue(severity: .warning, image: source.path, partition: mounted.partition?.slot,
+                                        sectorOffset: mounted.info.sectorOffset,
+                                        message: "the list of file slack may be incomplete: \(slackError.message)"))
+                }
+                regions += slackExtents.map { CarveRegion(extent: $0, kind: .slack, fileSystemOffset: mounted.info.sectorOffset) }
+            }
             let fsStart = mounted.info.byteOffset
             let fsEnd = min(size, fsStart + Int64(mounted.info.lastBlock + 1) * Int64(mounted.info.blockSize))
             covered.append(ByteExtent(offset: fsStart, length: max(0, fsEnd - fsStart)))

@@ -169,3 +169,35 @@ private let blockWalkCallback: TSK_FS_BLOCK_WALK_CB = { block, pointer in
     Unmanaged<BlockRunCollector>.fromOpaque(pointer).takeUnretainedValue().add(UInt64(block.pointee.addr))
     return TSK_WALK_CONT
 }
+
+/// What the slack walk callback reaches: the block addresses a file walk
+/// hands over with its file offset, as (file offset, block, length).
+final class SlackWalkContext {
+    let visit: (Int64, UInt64, Int) -> Void
+    init(visit: @escaping (Int64, UInt64, Int) -> Void) { self.visit = visit }
+}
+
+enum SlackWalk {
+    /// `tsk_fs_file_walk` with `SLACK | AONLY`: addresses of every block of
+    /// the default attribute, slack included, no content read.
+    static func run(_ file: UnsafeMutablePointer<TSK_FS_FILE>, visit: (Int64, UInt64, Int) -> Void) {
+        withoutActuallyEscaping(visit) { escapable in
+            let context = SlackWalkContext(visit: escapable)
+            let pointer = Unmanaged.passUnretained(context).toOpaque()
+            let flags = TSK_FS_FILE_WALK_FLAG_ENUM(rawValue: TSK_FS_FILE_WALK_FLAG_SLACK.rawValue
+                                                   | TSK_FS_FILE_WALK_FLAG_AONLY.rawValue)
+            _ = withExtendedLifetime(context) {
+                tsk_fs_file_walk(file, flags, slackWalkCallback, pointer)
+            }
+        }
+    }
+}
+
+private let slackWalkCallback: TSK_FS_FILE_WALK_CB = { _, offset, address, _, length, flags, pointer in
+    guard let pointer else { return TSK_WALK_ERROR }
+    let skip = TSK_FS_BLOCK_FLAG_SPARSE.rawValue | TSK_FS_BLOCK_FLAG_RES.rawValue
+    if flags.rawValue & skip == 0, length > 0 {
+        Unmanaged<SlackWalkContext>.fromOpaque(pointer).takeUnretainedValue().visit(Int64(offset), UInt64(address), length)
+    }
+    return TSK_WALK_CONT
+}

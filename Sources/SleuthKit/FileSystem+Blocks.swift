@@ -62,3 +62,45 @@ final class BlockRunCollector {
         runStart = nil
     }
 }
+
+extension FileSystem {
+    /// File slack: for every allocated file, the bytes of its last block
+    /// after the end of its content, and any further blocks allocated to it
+    /// (`tsk_fs_file_walk` with `SLACK | AONLY` on each file, once per
+    /// metadata address). Resident and sparse data have no slack.
+    public func slackExtents() -> (extents: [ByteExtent], error: TSKError?) {
+        var seen = Set<UInt64>()
+        var extents: [ByteExtent] = []
+        let base = info.byteOffset
+        let blockSize = Int64(info.blockSize)
+        let walkError = walk { entry in
+            guard !entry.isDeleted, entry.hasMetadata, entry.isMetaAllocated, entry.metaType == .regular,
+                  entry.streamName == nil, !entry.isFileNameAttribute, seen.insert(entry.metaAddress).inserted else { return true }
+            guard let file = tsk_fs_file_open_meta(raw, nil, TSK_INUM_T(entry.metaAddress)) else {
+                tsk_error_reset()
+                return true
+            }
+            defer { tsk_fs_file_close(file) }
+            let size = Int64(file.pointee.meta?.pointee.size ?? 0)
+            SlackWalk.run(file) { fileOffset, block, length in
+                let end = fileOffset + Int64(length)
+                guard end > size, block > 0 else { return }
+                let from = max(fileOffset, size) - fileOffset
+                extents.append(ByteExtent(offset: base + Int64(block) * blockSize + from, length: Int64(length) - from))
+            }
+            tsk_error_reset()
+            return true
+        }
+        extents.sort { $0.offset < $1.offset }
+        var merged: [ByteExtent] = []
+        for extent in extents {
+            if var last = merged.last, last.end == extent.offset {
+                last.length += extent.length
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(extent)
+            }
+        }
+        return (merged, walkError)
+    }
+}

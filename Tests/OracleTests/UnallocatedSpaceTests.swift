@@ -56,3 +56,29 @@ struct UnallocatedSpaceTests {
         #expect(whole.count == 1 && whole[0].extent.length == exam.source.size)
     }
 }
+
+/// File slack equals what `icat -s` adds to `icat` for every allocated file.
+struct SlackSpaceTests {
+    @Test(arguments: ["ext4.raw", "fat16.raw"])
+    func slackMatchesIcat(name: String) throws {
+        let path = try Fixtures.path(name)
+        let exam = try Examination(path: path)
+        let mounted = try #require(exam.fileSystems.first)
+        let (extents, error) = mounted.fileSystem.slackExtents()
+        #expect(error == nil)
+        var expected: Int64 = 0
+        var seen = Set<UInt64>()
+        mounted.fileSystem.walk { entry in
+            guard !entry.isDeleted, entry.isMetaAllocated, entry.metaType == .regular, entry.streamName == nil,
+                  seen.insert(entry.metaAddress).inserted else { return true }
+            let plain = (try? Oracle.run("icat", [path, "\(entry.metaAddress)"]).stdout.count) ?? 0
+            let withSlack = (try? Oracle.run("icat", ["-s", path, "\(entry.metaAddress)"]).stdout.count) ?? 0
+            expected += Int64(withSlack - plain)
+            return true
+        }
+        #expect(expected > 0)
+        #expect(extents.reduce(0) { $0 + $1.length } == expected)
+        let regions = exam.carveRegions(slack: true).regions
+        #expect(regions.filter { $0.kind == .slack }.reduce(0) { $0 + $1.extent.length } == expected)
+    }
+}

@@ -31,6 +31,9 @@ extension Exhume {
         @Flag(name: .customLong("every-byte"), help: "Look for headers at every byte offset, not only at sector boundaries.")
         var everyByte = false
 
+        @Flag(help: "Also carve file slack (the end of allocated files' last blocks).")
+        var slack = false
+
         @Flag(name: .customLong("all-space"), help: "Carve the whole image, allocated space included (for damaged file systems).")
         var allSpace = false
 
@@ -64,7 +67,7 @@ extension Exhume {
             } catch {
                 throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
             }
-            let (regions, regionIssues) = exam.carveRegions(allSpace: allSpace)
+            let (regions, regionIssues) = exam.carveRegions(allSpace: allSpace, slack: slack)
             let total = regions.reduce(Int64(0)) { $0 + $1.extent.length }
             var carverOptions = Carver.Options()
             carverOptions.alignment = everyByte ? 1 : 512
