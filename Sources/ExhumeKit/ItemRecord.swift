@@ -50,7 +50,7 @@ public enum ItemRecord {
         if exported {
             if let entry = item.entry {
                 // The exact bytes of the name, escaped losslessly (\xNN), next to where it went.
-                var components = entry.parentPath.split(separator: UInt8(ascii: "/")).map(Array.init)
+                var components = entry.directoryComponents
                 components.append(entry.name + (entry.streamName.map { [UInt8(ascii: ":")] + $0 } ?? []))
                 o.add("original_path", SafeExporter.manifestPath(components: components))
             }

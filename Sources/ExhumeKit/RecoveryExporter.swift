@@ -37,7 +37,7 @@ public final class RecoveryExporter: ContentExporter {
             parts.append(Array("vol_\(mounted.info.sectorOffset)".utf8))
         }
         if let volume = mounted.poolVolume { parts.append(Array("poolVol\(volume.index)".utf8)) }
-        parts += entry.parentPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+        parts += entry.directoryComponents
         var name = entry.name
         if let stream = entry.streamName { name += [UInt8(ascii: ":")] + stream }
         parts.append(name)

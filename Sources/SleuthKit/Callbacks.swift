@@ -68,6 +68,9 @@ final class WalkContext {
     let visit: (FileEntry) -> Bool
     let locatingContent: Bool
     var stopped = false
+    /// Directory path as TSK joins it (`a/b/`) → its names one by one, so
+    /// children of a directory whose name holds a `/` keep the exact structure.
+    var directories: [[UInt8]: [[UInt8]]] = [:]
 
     init(fileSystem: FileSystem, locatingContent: Bool, visit: @escaping (FileEntry) -> Bool) {
         self.fileSystem = fileSystem
@@ -95,8 +98,16 @@ private let directoryWalkCallback: TSK_FS_DIR_WALK_CB = { file, path, pointer in
     guard let file, let pointer else { return TSK_WALK_CONT }
     let context = Unmanaged<WalkContext>.fromOpaque(pointer).takeUnretainedValue()
     let parent = path.map { UnsafeRawPointer($0) }
-    for entry in FileEntry.entries(of: file, parentPath: parent, in: context.fileSystem,
-                                   locatingContent: context.locatingContent) {
+    for var entry in FileEntry.entries(of: file, parentPath: parent, in: context.fileSystem,
+                                       locatingContent: context.locatingContent) {
+        if context.locatingContent {
+            let components = context.directories[entry.parentPath] ?? entry.directoryComponents
+            entry.parentComponents = components
+            if entry.nameType == .directory || entry.nameType == .virtualDirectory, entry.streamName == nil,
+               !entry.isFileNameAttribute {
+                context.directories[entry.parentPath + entry.name + [UInt8(ascii: "/")]] = components + [entry.name]
+            }
+        }
         if !context.visit(entry) {
             context.stopped = true
             return TSK_WALK_STOP

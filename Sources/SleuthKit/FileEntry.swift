@@ -45,6 +45,16 @@ public struct FileEntry: Sendable, Hashable {
     /// Where the entry's bytes are; set by walks that ask for it
     /// (``FileSystem/walk(locatingContent:_:)``), nil for directories.
     public var content: ContentRef?
+    /// The parent directories' names one by one, set by content walks. TSK
+    /// joins them with `/` in ``parentPath``, which is ambiguous when a
+    /// crafted name holds a `/`; these are exact.
+    public var parentComponents: [[UInt8]]?
+
+    /// The parent directories' names: exact when the walk recorded them,
+    /// else ``parentPath`` split on `/`.
+    public var directoryComponents: [[UInt8]] {
+        parentComponents ?? parentPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+    }
 
     public init(parentPath: [UInt8], name: [UInt8], metaAddress: UInt64, attribute: AttributeID?,
                 streamName: [UInt8]?, isFileNameAttribute: Bool, nameType: EntryType, metaType: EntryType?,
