@@ -332,6 +332,363 @@ build_hostile() {
 }
 build_hostile "$OUT/hostile.raw"
 
+# ======================================================================= carving evaluation
+# carve-fat.raw, carve-ext4.raw, carve-raw.raw: media from Tests/CarvingTests/Samples planted
+# where only carving can find them (deleted files whose metadata is then wiped, raw writes
+# into never-allocated space at 4 KiB and 512-byte-but-not-4-KiB offsets, files back to back,
+# a fragmented JPEG, a truncated PNG) plus decoys (random bytes, text holding header bytes).
+# carve.py writes the ground truth (image byte offsets, sha256, expected verdict of
+# `exhume carve IMAGE --out DIR`) to $WORK/carving-*.json; it becomes manifest.json "carving".
+echo "== carving evaluation images"
+SAMPLES="$(cd "$OUT/../Tests/CarvingTests/Samples" && pwd)"
+cat > "$WORK/carve.py" <<'CARVEPY'
+# Carving-fixture helper for make-fixtures.sh.
+#   python3 carve.py fat  IMAGE SAMPLES OUT_JSON TARGETS_JSON   wipe deleted FAT entries, plant, write truth
+#   python3 carve.py ext4 IMAGE SAMPLES OUT_JSON TARGETS_JSON   plant into ext4 free blocks, write truth
+#   python3 carve.py raw  IMAGE SAMPLES OUT_JSON                random image with planted media
+# TARGETS_JSON: [{"name": file name as written, "sample": sample file}] of the deleted files.
+import hashlib, json, os, random, re, struct, subprocess, sys
+
+RULE = {"baseline.jpg": ("jpeg", "jpg"), "progressive.jpg": ("jpeg", "jpg"), "exif-thumb.jpg": ("jpeg", "jpg"),
+        "image.png": ("png", "png"), "animated.gif": ("gif", "gif"), "image.bmp": ("bmp", "bmp"),
+        "multipage.tif": ("tiff-le", "tif"), "image.webp": ("webp", "webp"), "video.mp4": ("mp4", "mp4"),
+        "video.mov": ("mov", "mov"), "clip.avi": ("avi", "avi"), "doc.pdf": ("pdf", "pdf"),
+        "incremental.pdf": ("pdf", "pdf"), "linearized.pdf": ("pdf", "pdf"), "archive.zip": ("zip", "zip"),
+        "streamed.zip": ("zip", "zip"), "document.docx": ("zip", "docx")}
+
+def sha(b):
+    return hashlib.sha256(b).hexdigest()
+
+def up(x, a):
+    return (x + a - 1) // a * a
+
+class Planter:
+    def __init__(self, img, samples):
+        self.img, self.samples = img, samples
+        self.data = bytearray(open(img, "rb").read())
+        self.items, self.decoys = [], []
+        self.used = []          # (start, end) of every write into free space, to check overlaps
+
+    def sample(self, s):
+        return open(os.path.join(self.samples, s), "rb").read()
+
+    def write(self, off, b, lo, hi):
+        assert lo <= off and off + len(b) <= hi, f"write {off}+{len(b)} outside free range {lo}..{hi}"
+        for a, e in self.used:
+            assert off + len(b) <= a or off >= e, f"overlap at {off}"
+        self.used.append((off, off + len(b)))
+        self.data[off:off + len(b)] = b
+
+    def item(self, name, s, off, planted, verdict, b=None, **kw):
+        whole = self.sample(s)
+        b = whole if b is None else b
+        rule, ext = RULE[s]
+        e = {"name": name, "sample": s, "rule": rule, "type": ext, "offset": off, "length": len(b),
+             "sha256": sha(b), "planted": planted, "verdict": verdict,
+             "alignment": "4096" if off % 4096 == 0 else "512" if off % 512 == 0 else "unaligned"}
+        e.update(kw)
+        self.items.append(e)
+        return e
+
+    def plant(self, name, s, off, planted, verdict, lo, hi, b=None, **kw):
+        b = self.sample(s) if b is None else b
+        self.write(off, b, lo, hi)
+        return self.item(name, s, off, planted, verdict, b, **kw)
+
+    def decoy(self, off, b, what, lo, hi):
+        self.write(off, b, lo, hi)
+        self.decoys.append({"offset": off, "length": len(b), "sha256": sha(b), "what": what})
+
+    def save(self):
+        open(self.img, "wb").write(self.data)
+
+    def find_once(self, b):
+        i = self.data.find(b)
+        assert i >= 0 and self.data.find(b, i + 1) < 0, "deleted file's bytes not found exactly once"
+        return i
+
+# A text file that holds header bytes by chance: a JPEG SOI+APP0 and "%PDF-1.4" each at the
+# start of a sector (where the scanner looks) and again in the middle of a line (where it does not).
+def header_text(seed):
+    r = random.Random(seed)
+    words = "the of evidence report image scan disk header byte sector signature carve".split()
+    def prose(n):
+        s = b""
+        while len(s) < n:
+            s += r.choice(words).encode() + (b"\n" if r.random() < 0.1 else b" ")
+        return s[:n]
+    t = prose(512) + b"\xFF\xD8\xFF\xE0 looks like a JPEG but is a note about JPEG headers. " + prose(300)
+    t = t + prose(up(len(t), 512) - len(t)) + b"%PDF-1.4 is how every PDF starts; this is plain text. " + prose(400)
+    t += b" inline: \xFF\xD8\xFF\xE0 and %PDF-1.4 mid-line. " + prose(200)
+    return t
+
+# 3 decoys + the standard set of raw plants in free range [lo, hi) starting at start (4 KiB aligned).
+def raw_plants(p, start, lo, hi, rnd_seed, set_):
+    off = start
+    def nxt(end, extra=0):
+        return up(end + 4096, 4096) + extra
+    for name, s, extra in set_:
+        b = p.sample(s)
+        e = p.plant(name, s, off, "raw-4k" if off % 4096 == 0 else "raw-512", "complete", lo, hi)
+        off = nxt(off + len(b), extra)
+    return off
+
+# ------------------------------------------------------------------------ FAT
+def fat(img, samples, out_json, targets_json):
+    p = Planter(img, samples)
+    d = p.data
+    bps, = struct.unpack_from("<H", d, 11); spc = d[13]; rsv, = struct.unpack_from("<H", d, 14)
+    nfats = d[16]; rootents, = struct.unpack_from("<H", d, 17); fatsz, = struct.unpack_from("<H", d, 22)
+    total, = struct.unpack_from("<H", d, 19)
+    total = total or struct.unpack_from("<I", d, 32)[0]
+    cs = bps * spc
+    fat0 = rsv * bps
+    root = (rsv + nfats * fatsz) * bps
+    data0 = root + rootents * 32
+    nclus = (total * bps - data0) // cs
+    def entry(n): return struct.unpack_from("<H", d, fat0 + 2 * n)[0]
+    def coff(n): return data0 + (n - 2) * cs
+    # directory slots: root + every allocated directory's chain
+    def chain(n):
+        out = []
+        while 2 <= n < 0xFFF8:
+            out.append(n); n = entry(n)
+        return out
+    regions = [(root, rootents * 32)]
+    def walk(start, length):
+        for k in range(start, start + length, 32):
+            e = d[k:k + 32]
+            if e[0] in (0, 0xE5) or e[11] == 0x0F or e[0] == 0x2E:
+                continue
+            if e[11] & 0x10:
+                c = struct.unpack_from("<H", e, 26)[0]
+                for n in chain(c):
+                    regions.append((coff(n), cs)); walk(coff(n), cs)
+    walk(root, rootents * 32)
+    targets = json.load(open(targets_json))
+    want = {t["name"].rsplit("/", 1)[-1]: t for t in targets}
+    wiped = {}
+    for start, length in regions:
+        lfn = []
+        for k in range(start, start + length, 32):
+            e = d[k:k + 32]
+            if e[0] == 0xE5 and e[11] == 0x0F:
+                lfn.append(k); continue
+            if e[0] == 0xE5 and e[11] != 0x0F:
+                if lfn:
+                    name = b"".join(d[j + 1:j + 11] + d[j + 14:j + 26] + d[j + 28:j + 32] for j in reversed(lfn))
+                    name = name.decode("utf-16-le").split("\x00")[0]
+                else:
+                    base, ext = e[1:8].decode().rstrip(), e[8:11].decode().rstrip()
+                    name = "?" + base + ("." + ext if ext else "")
+                hit = next((n for n in want if n == name or (name.startswith("?") and n.upper()[1:] == name[1:])), None)
+                assert hit, f"unexpected deleted entry {name!r}"
+                for j in lfn + [k]:
+                    d[j:j + 32] = bytes(32)
+                wiped[hit] = [j for j in lfn + [k]]
+            lfn = []
+    assert set(wiped) == set(want), f"entries not found: {set(want) - set(wiped)}"
+    for n, t in want.items():
+        b = p.sample(t["sample"])
+        off = p.find_once(b)
+        p.item(t["name"], t["sample"], off, "deleted-wiped", "complete",
+               directory_entries_zeroed=[{"offset": j, "length": 32} for j in wiped[n]])
+    last = max(n for n in range(2, nclus + 2) if entry(n) != 0)
+    lo, hi = coff(last + 1), coff(nclus + 2)
+    lo = max(lo, up(max(e["offset"] + e["length"] for e in p.items), cs))   # past the deleted files too
+    # never-allocated space after the last used cluster
+    off = up(lo, 4096)
+    off = raw_plants(p, off, lo, hi, "fat", [("raw video.mov", "video.mov", 0),
+                                            ("raw document.docx", "document.docx", 1536),
+                                            ("raw image.webp", "image.webp", 0)])
+    off = plant_specials(p, off, lo, hi, "carve-fat", ("image.bmp", "video.mp4"), ("doc.pdf", "animated.gif"))
+    finish(p, out_json, {"image": os.path.basename(img), "filesystem": "FAT16", "cluster_size": cs,
+                         "free_never_allocated": {"offset": lo, "length": hi - lo}})
+
+# back-to-back pairs, fragmented JPEG, truncated PNG, decoys
+def plant_specials(p, off, lo, hi, seed, pair_sector, pair_byte):
+    r = random.Random(seed)
+    # 1) two files in consecutive sectors: the second starts at the first sector after the
+    #    first ends; the slack between them is random bytes (no zero gap to stop at)
+    a = p.sample(pair_sector[0]); b = p.sample(pair_sector[1])
+    p.plant("adjacent " + pair_sector[0], pair_sector[0], off, "adjacent", "complete", lo, hi,
+            note="followed in the next sector by " + pair_sector[1] + "; the slack between is random bytes")
+    slack = up(off + len(a), 512) - (off + len(a))
+    if slack:
+        p.decoy(off + len(a), r.randbytes(slack), "random slack between two adjacent files", lo, hi)
+    off2 = up(off + len(a), 512)
+    p.plant("adjacent " + pair_sector[1], pair_sector[1], off2, "adjacent", "complete", lo, hi,
+            note="starts in the sector right after " + pair_sector[0] + " ends")
+    off = up(off2 + len(b) + 4096, 4096)
+    # 2) two files byte-adjacent: the second starts at the first's last byte + 1, not on a
+    #    sector, so the default (sector) scan cannot see it; --every-byte finds it
+    a = p.sample(pair_byte[0]); b = p.sample(pair_byte[1])
+    p.plant("adjacent " + pair_byte[0], pair_byte[0], off, "adjacent", "complete", lo, hi,
+            note="followed byte-adjacent (no gap at all) by " + pair_byte[1])
+    assert (off + len(a)) % 512, "byte-adjacent second file would be sector aligned"
+    p.plant("byte-adjacent " + pair_byte[1], pair_byte[1], off + len(a), "adjacent", "none", lo, hi,
+            verdict_every_byte="complete",
+            note="starts right after the last byte of " + pair_byte[0] + " (not on a sector): found only with --every-byte")
+    off = up(off + len(a) + len(b) + 4096, 4096)
+    # 3) fragmented JPEG: the first 1024 bytes here, followed by never-written zeros; the rest
+    #    in a later run (no header there). Expected: partial at the first piece, never complete.
+    j = p.sample("progressive.jpg")
+    frag1 = off
+    p.write(frag1, j[:1024], lo, hi)
+    off = up(frag1 + 1024 + 4096, 4096)
+    # 4) truncated PNG: only the first half, followed by zeros: the IDAT chunk's CRC fails
+    png = p.sample("image.png")
+    p.plant("truncated image.png", "image.png", off, "truncated", "partial", lo, hi, b=png[:len(png) // 2],
+            note="first half of image.png only (cut inside IDAT), then never-written zeros")
+    off = up(off + len(png) // 2 + 4096, 4096)
+    # 5) decoys
+    p.decoy(off, random.Random(seed + "-random").randbytes(16384), "16 KiB of pseudo-random bytes", lo, hi)
+    off = up(off + 16384 + 4096, 4096)
+    t = header_text(seed + "-text")
+    p.decoy(off, t, "text holding \\xFF\\xD8\\xFF\\xE0 at sector +512, %PDF-1.4 at a later sector start, both again mid-line", lo, hi)
+    off = up(off + len(t) + 4096, 4096) + 512
+    # second fragment of the JPEG, 512-aligned but far from the first
+    frag2 = off
+    p.write(frag2, j[1024:], lo, hi)
+    p.item("fragmented progressive.jpg", "progressive.jpg", frag1, "fragmented", "partial", b=j,
+           pieces=[{"offset": frag1, "length": 1024}, {"offset": frag2, "length": len(j) - 1024}],
+           note="first 1024 bytes at offset (cut inside the last scan's entropy-coded data), then never-written "
+                "zeros; the rest at pieces[1]; sha256/length are of the whole file. Must never be complete; "
+                "expected: partial at the first piece (valid structure up to the cut, then zeros)")
+    return up(frag2 + len(j) - 1024 + 4096, 4096)
+
+def finish(p, out_json, head):
+    p.save()
+    p.items.sort(key=lambda e: e["offset"]); p.decoys.sort(key=lambda e: e["offset"])
+    head.update(items=p.items, decoys=p.decoys)
+    json.dump(head, open(out_json, "w"), indent=1)
+
+# ------------------------------------------------------------------------ ext4
+def free_ranges(img):
+    o = subprocess.run(["dumpe2fs", img], capture_output=True, text=True).stdout
+    bs = int(re.search(r"^Block size:\s+(\d+)", o, re.M).group(1))
+    rng = []
+    for m in re.finditer(r"^\s+Free blocks: (.*)$", o, re.M):
+        for part in filter(None, (x.strip() for x in m.group(1).split(","))):
+            a, _, b = part.partition("-")
+            rng.append((int(a), int(b or a)))
+    return bs, rng
+
+def ext4(img, samples, out_json, targets_json):
+    p = Planter(img, samples)
+    for t in json.load(open(targets_json)):
+        b = p.sample(t["sample"])
+        p.item(t["name"], t["sample"], p.find_once(b), "deleted-wiped", "complete", inode=t["inode"])
+    bs, rng = free_ranges(img)
+    a, b = max(rng, key=lambda x: x[1] - x[0])   # the big never-used tail
+    lo, hi = a * bs, (b + 1) * bs
+    # keep clear of the deleted files' freed blocks: start after the last deleted item
+    last_deleted = max(e["offset"] + e["length"] for e in p.items)
+    assert last_deleted <= lo, "deleted data inside the never-used range"
+    off = up(lo, 4096)
+    off = raw_plants(p, off, lo, hi, "ext4", [("raw video.mov", "video.mov", 1536),
+                                             ("raw multipage.tif", "multipage.tif", 2560),
+                                             ("raw exif-thumb.jpg", "exif-thumb.jpg", 0),
+                                             ("raw archive.zip", "archive.zip", 512)])
+    off = plant_specials(p, off, lo, hi, "carve-ext4", ("image.webp", "incremental.pdf"), ("linearized.pdf", "animated.gif"))
+    finish(p, out_json, {"image": os.path.basename(img), "filesystem": "ext4", "block_size": bs,
+                         "free_never_allocated": {"offset": lo, "length": hi - lo}})
+
+# ------------------------------------------------------------------------ raw
+def raw(img, samples, out_json):
+    size = 160 * 1024
+    open(img, "wb").write(random.Random("carve-raw").randbytes(size))
+    p = Planter(img, samples)
+    off = 8192
+    off = raw_plants(p, off, 0, size, "raw", [("baseline.jpg", "baseline.jpg", 512), ("clip.avi", "clip.avi", 0),
+                                             ("linearized.pdf", "linearized.pdf", 3584), ("streamed.zip", "streamed.zip", 1024),
+                                             ("image.png", "image.png", 0), ("video.mp4", "video.mp4", 2048),
+                                             ("animated.gif", "animated.gif", 0), ("image.bmp", "image.bmp", 512),
+                                             ("multipage.tif", "multipage.tif", 0), ("doc.pdf", "doc.pdf", 1536),
+                                             ("document.docx", "document.docx", 0)])
+    t = header_text("carve-raw-text")
+    p.decoy(off, t, "text holding \\xFF\\xD8\\xFF\\xE0 at sector +512, %PDF-1.4 at a later sector start, both again mid-line", 0, size)
+    finish(p, out_json, {"image": os.path.basename(img), "filesystem": None,
+                         "background": "pseudo-random bytes (Python random.Random('carve-raw'))"})
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "fat": fat(*sys.argv[2:6])
+    elif cmd == "ext4": ext4(*sys.argv[2:6])
+    elif cmd == "raw": raw(*sys.argv[2:5])
+CARVEPY
+
+build_carve_fat() {
+    local img=$1 src="$WORK/src-carvefat"
+    rm -rf "$src" "$img"; mkdir -p "$src/DCIM"
+    mkfs.fat -C --invariant -F 16 -s 1 -S 512 -i C0FFEE16 -n "CARVEFAT16" "$img" 4096 >/dev/null
+    txt "$src/README.TXT" "Carving fixture: the media here were deleted and their directory entries wiped."
+    cp "$SAMPLES/baseline.jpg" "$src/Holiday photo.jpg"
+    cp "$SAMPLES/clip.avi" "$src/kept.avi"
+    cp "$SAMPLES/multipage.tif" "$src/scan.tif"
+    cp "$SAMPLES/exif-thumb.jpg" "$src/DCIM/IMG_0001.JPG"
+    cp "$SAMPLES/incremental.pdf" "$src/Report final.pdf"
+    txt "$src/notes.txt" "allocated notes between deleted media"
+    cp "$SAMPLES/archive.zip" "$src/backup.zip"
+    find "$src" -exec touch -d "$FIXED_DATE" {} +
+    local m="-i $img" f
+    ft mmd $m ::/DCIM
+    # allocated files (README, kept.avi, notes) sit between the deleted ones
+    for f in "README.TXT" "Holiday photo.jpg" "kept.avi" "scan.tif" "DCIM/IMG_0001.JPG" \
+             "Report final.pdf" "notes.txt" "backup.zip"; do
+        ft mcopy -m $m "$src/$f" "::/$f"
+    done
+    ft mdel $m "::/Holiday photo.jpg" "::/scan.tif" "::/DCIM/IMG_0001.JPG" "::/Report final.pdf" "::/backup.zip"
+    cat > "$WORK/carve-fat-targets.json" <<EOF
+[{"name": "Holiday photo.jpg", "sample": "baseline.jpg"}, {"name": "scan.tif", "sample": "multipage.tif"},
+ {"name": "DCIM/IMG_0001.JPG", "sample": "exif-thumb.jpg"}, {"name": "Report final.pdf", "sample": "incremental.pdf"},
+ {"name": "backup.zip", "sample": "archive.zip"}]
+EOF
+    python3 "$WORK/carve.py" fat "$img" "$SAMPLES" "$WORK/carving-fat.json" "$WORK/carve-fat-targets.json"
+    # the wiped names must be gone for TSK too
+    if fls -r -p "$img" | grep -E -i 'holiday|scan\.tif|IMG_0001|report|backup'; then
+        echo "carve-fat.raw: deleted entries still visible" >&2; exit 1
+    fi
+}
+
+build_carve_ext4() {
+    local img=$1 src="$WORK/src-carveext4" uuid=0b5e55ed-0000-4000-8000-000000000004
+    rm -rf "$src" "$img"; mkdir -p "$src/photos" "$src/docs"
+    txt "$src/hello.txt" "Carving fixture (ext4): deleted media with cleared inodes."
+    cp "$SAMPLES/baseline.jpg" "$src/photos/holiday.jpg"
+    cp "$SAMPLES/animated.gif" "$src/photos/kept.gif"
+    cp "$SAMPLES/video.mp4" "$src/clip.mp4"
+    cp "$SAMPLES/doc.pdf" "$src/docs/paper.pdf"
+    txt "$src/docs/notes.txt" "allocated notes"
+    cp "$SAMPLES/document.docx" "$src/docs/letter.docx"
+    cp "$SAMPLES/image.bmp" "$src/photos/pic.bmp"
+    find "$src" -exec touch -d "$FIXED_DATE" {} +
+    # 4 KiB blocks (so 512-byte-but-not-block offsets exist), no journal (keeps it at 4 MiB)
+    ft mke2fs -q -F -t ext4 -O ^has_journal -b 4096 -N 64 -L "carve-ext4" -U "$uuid" \
+        -E hash_seed="$uuid",root_owner=0:0,lazy_itable_init=0 -d "$src" "$img" 4M
+    local n ino
+    n=$(find "$src" -mindepth 1 | wc -l)
+    for ino in 2 $(seq 11 $((11 + n))); do
+        printf 'sif <%d> ctime 20240102030405\nsif <%d> ctime_extra 0\n' "$ino" "$ino"
+    done | ft debugfs -w -f - "$img" >/dev/null 2>&1
+    local targets="" path sample sep=""
+    for path in photos/holiday.jpg:baseline.jpg clip.mp4:video.mp4 docs/paper.pdf:doc.pdf \
+                docs/letter.docx:document.docx photos/pic.bmp:image.bmp; do
+        sample=${path#*:}; path=${path%%:*}
+        ino=$(debugfs -R "stat /$path" "$img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
+        [ -n "$ino" ] || { echo "no inode for /$path" >&2; exit 1; }
+        ft debugfs -w -R "rm /$path" "$img" >/dev/null 2>&1
+        ft debugfs -w -R "clri <$ino>" "$img" >/dev/null 2>&1
+        targets+="$sep{\"name\": \"$path\", \"sample\": \"$sample\", \"inode\": $ino}"; sep=", "
+    done
+    echo "[$targets]" > "$WORK/carve-ext4-targets.json"
+    python3 "$WORK/carve.py" ext4 "$img" "$SAMPLES" "$WORK/carving-ext4.json" "$WORK/carve-ext4-targets.json"
+}
+
+build_carve_fat  "$OUT/carve-fat.raw"
+build_carve_ext4 "$OUT/carve-ext4.raw"
+python3 "$WORK/carve.py" raw "$OUT/carve-raw.raw" "$SAMPLES" "$WORK/carving-raw.json"
+
 # ======================================================================= MBR disk
 echo "== mbr.raw"
 # 8 MiB disk: p1 FAT12 @2048 (4096 sectors), gap 6144..8191, p2 ext4 @8192 (6144 sectors),
@@ -693,6 +1050,17 @@ def hostile_entry():
 
 hostile = [hostile_entry()]
 
+# ---------------------------------------------------------------- carving evaluation images
+# Ground truth written by carve.py: planted items (image byte offset, length, sha256, how
+# planted, expected `exhume carve` verdict) and decoys; plus the image's digests.
+carving = []
+for part in ("fat", "ext4", "raw"):
+    c = json.load(open(os.path.join(os.path.dirname(files_tsv), f"carving-{part}.json"), encoding="utf-8"))
+    name = c["image"]
+    c = {"image": name, "files": [file_entry(name)], "media_size": os.path.getsize(name),
+         "media_md5": digest([name], "md5"), **{k: v for k, v in c.items() if k != "image"}}
+    carving.append(c)
+
 manifest = {
     "generator": "Fixtures/make-fixtures.sh",
     "timezone": "UTC",
@@ -706,10 +1074,12 @@ manifest = {
         "files[].path is the path as written by the generator (UTF-8); deleted=true entries were removed after being written",
         "fls.lines is the verbatim output of `fls -r -p -o OFFSET IMAGE`; allocated/deleted count its lines without/with '*' (includes TSK virtual entries such as $MBR, $FAT1, $OrphanFiles)",
         "offsets are in 512-byte sectors",
+        "except in carving[]: there offset/length are image byte offsets; verdict is what `exhume carve IMAGE --out DIR` must report (complete: byte-exact, partial: flagged partial at that offset, none: no output)",
     ],
     "images": images,
     "bad": bad,
     "hostile": hostile,
+    "carving": carving,
 }
 with open("manifest.json", "w", encoding="utf-8") as f:
     json.dump(manifest, f, indent=1, ensure_ascii=False)

@@ -79,7 +79,9 @@ public final class Carver {
                     candidatesHere += 1
                     if let extent = examine(candidate, in: region, head: head, stats: &stats) {
                         found.append(extent)
-                        skipUntil = extent.offset + extent.length
+                        // A whole file hides what it contains; a partial one's end is a guess,
+                        // so files that start inside it are still looked at.
+                        if extent.complete { skipUntil = extent.offset + extent.length }
                     }
                 }
                 if result.capped || candidatesHere >= options.maxCandidatesPerRegion {

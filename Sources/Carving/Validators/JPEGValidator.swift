@@ -33,6 +33,11 @@ public struct JPEGValidator: StructureValidator {
                 case 0xD0...0xD7, 0x01:
                     continue    // standalone markers carry no length
                 case 0x00, 0xD8, 0x02...0xBF:
+                    // After a well-formed scan, a broken marker means the file was cut (truncated,
+                    // or its next fragment is elsewhere): keep what came before as a partial file.
+                    if scans > 0 && sawFrame && sawDQT && (sawDHT || arithmetic) {
+                        return .truncated(length: c.position - 2)
+                    }
                     throw .invalid("marker 0xFF\(String(code, radix: 16)) at \(c.position - 2)")
                 default:
                     break

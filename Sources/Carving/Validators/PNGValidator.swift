@@ -1,7 +1,9 @@
 /// PNG: the 8-byte signature, then chunks (length, type, data, CRC-32) to IEND.
 ///
-/// The first chunk must be a 13-byte IHDR; every CRC is checked (a bad one is invalid, running out
-/// of bytes is truncated); chunk types must be four ASCII letters; IEND needs an IDAT before it.
+/// The first chunk must be a 13-byte IHDR; every CRC is checked; chunk types must be four ASCII
+/// letters; IEND needs an IDAT before it. Running out of bytes is truncated; so is a chunk that
+/// breaks after a valid IHDR (the file was cut and never-written or foreign bytes follow): the
+/// partial file ends with the broken chunk.
 public struct PNGValidator: StructureValidator {
     public let name = "png"
     public init() {}
@@ -15,6 +17,7 @@ public struct PNGValidator: StructureValidator {
             var first = true, sawIDAT = false
             while true {
                 let length = try c.u32be().orEnd()
+                if length > 0x7FFF_FFFF && !first { return .truncated(length: c.position - 4) }
                 try require(length <= 0x7FFF_FFFF, "chunk length \(length)")
                 let typeStart = c.position
                 var type: UInt32 = 0
@@ -22,6 +25,7 @@ public struct PNGValidator: StructureValidator {
                 for _ in 0..<4 {
                     let byte = try c.u8().orEnd()
                     let letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                    if !letter && !first { return .truncated(length: typeStart - 4) }
                     try require(letter, "chunk type byte \(byte) at \(typeStart)")
                     type = type << 8 | UInt32(byte)
                     crc.update(byte)
@@ -32,6 +36,7 @@ public struct PNGValidator: StructureValidator {
                 }
                 try c.forEachSpan(Int64(length)) { crc.update($0) }.orEnd()
                 let stored = try c.u32be().orEnd()
+                if stored != crc.value && type != 0x4948_4452 { return .truncated(length: c.position) }
                 try require(stored == crc.value, "bad CRC in chunk at \(typeStart - 4)")
                 if type == 0x4944_4154 { sawIDAT = true }
                 if type == 0x4945_4E44 {
