@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, found with pkg-config; one shim header each.
@@ -31,15 +32,16 @@ let package = Package(
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
         .target(name: "Carving", dependencies: ["CMagic", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
-        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export"]),
+        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore"]),
         .executableTarget(name: "exhume", dependencies: [
-            "ExhumeKit", "Carving", "Hashing", "Export",
+            "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
         .target(name: "Export"),
         .target(name: "Hashing", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),
+        .target(name: "CaseStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "ExhumeTestSupport"]),
         .testTarget(name: "SleuthKitTests", dependencies: ["SleuthKit", "ExhumeTestSupport"]),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "ExhumeTestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,6 +13,6 @@ struct Exhume: ParsableCommand {
             unrecognised image, 66 image file missing, 74 cannot write output.
             """,
         version: "0.1.0",
-        subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self, HashCommand.self, Recover.self, Carve.self, HashSetCommand.self]
+        subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self, HashCommand.self, Recover.self, Carve.self, HashSetCommand.self, Scan.self, Report.self]
     )
 }

@@ -1,0 +1,16 @@
+import GRDB
+
+extension CaseDatabase {
+    /// Records where items were exported after the scan (`--export hits`
+    /// writes hit items once their hashes are known): provenance key →
+    /// path relative to the case folder, in one transaction.
+    public func setExported(image: Int64, paths: [String: String]) throws {
+        guard !paths.isEmpty else { return }
+        try queue.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE item SET exported_path = ? WHERE image_id = ? AND key = ?")
+            for (key, path) in paths {
+                try statement.execute(arguments: [path, image, key])
+            }
+        }
+    }
+}

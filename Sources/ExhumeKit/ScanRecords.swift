@@ -1,0 +1,99 @@
+import CaseStore
+import Evidence
+import Foundation
+import SleuthKit
+import Timeline
+
+/// Conversions from what a scan finds to the case database's records.
+enum ScanRecords {
+    /// The provenance key of an item, unique within its image and stable from
+    /// run to run (so a resumed scan recognises what it already recorded):
+    /// `fs@SECTOR/ADDR[:stream-attribute]` or `carved@OFFSET`.
+    static func key(of item: ContentItem, in exam: Examination) -> String {
+        switch item.origin {
+        case .file(let index, let entry, let ref):
+            let mounted = exam.fileSystems[index]
+            var key = "fs@\(mounted.info.sectorOffset)"
+            if let volume = mounted.poolVolume { key += "/pool\(volume.index)" }
+            key += "/\(entry.address)"
+            if ref.attribute == nil, entry.attribute != nil { key += "/default" }
+            // Two names for one inode (hard links, a deleted name of a reused inode) are two items.
+            key += "/" + Digestless.hex(entry.parentPath + [0x2F] + entry.name)
+            return key
+        case .carved(let extent):
+            return "carved@\(extent.offset)"
+        }
+    }
+
+    static func image(_ exam: Examination, path: String) -> CaseStore.ImageRecord {
+        let ewf = (exam.source as? EWFImage)?.metadata
+        return CaseStore.ImageRecord(path: path, format: exam.source.format.rawValue, size: exam.source.size,
+                                     sectorSize: exam.source.sectorSize, caseNumber: ewf?.caseNumber,
+                                     evidenceNumber: ewf?.evidenceNumber, examiner: ewf?.examiner,
+                                     description: ewf?.description, notes: ewf?.notes, acquired: ewf?.acquisitionDate,
+                                     software: ewf?.acquisitionSoftware, storedMD5: ewf?.storedMD5, storedSHA1: ewf?.storedSHA1,
+                                     status: "scanning")
+    }
+
+    static func volumes(_ exam: Examination, image: Int64) -> [VolumeRecord] {
+        (exam.volumeSystem?.partitions ?? []).map {
+            VolumeRecord(imageID: image, slot: $0.slot, start: Int64($0.start), length: Int64($0.length),
+                         description: $0.description, kind: $0.kind.rawValue)
+        }
+    }
+
+    static func fileSystems(_ exam: Examination, image: Int64) -> [FileSystemRecord] {
+        exam.fileSystems.map {
+            let info = $0.fileSystem.describe()
+            return FileSystemRecord(imageID: image, sectorOffset: Int64(info.sectorOffset), type: info.type, label: info.label,
+                                    blockSize: info.blockSize, blockCount: Int64(info.blockCount))
+        }
+    }
+
+    static func item(_ result: ItemResult, image: Int64, exam: Examination) -> CaseStore.ItemRecord {
+        let item = result.item
+        var record = CaseStore.ItemRecord(imageID: image, key: key(of: item, in: exam), source: item.source.rawValue,
+                                          size: item.size, bytesRead: result.bytesRead,
+                                          mime: result.type?.mime, description: result.type?.description,
+                                          extensionMismatch: result.type?.extensionMismatch ?? false,
+                                          md5: result.digests.md5Hex, sha1: result.digests.sha1Hex,
+                                          sha256: result.digests.sha256Hex, readError: result.readError,
+                                          exportedPath: result.exported,
+                                          hits: result.hits.map {
+                                              HitRecord(setName: $0.setName, kind: $0.kind == .knownGood ? "known-good" : "known-bad",
+                                                        category: $0.category, matched: $0.matched.rawValue)
+                                          })
+        record.path = ItemRecord.path(result, in: exam)
+        switch item.origin {
+        case .file(let index, let entry, _):
+            record.addr = entry.address
+            record.fsOffset = Int64(exam.fileSystems[index].info.sectorOffset)
+            record.deleted = entry.isDeleted
+            let t = entry.effectiveTimes
+            record.atime = TimeFormat.iso8601OrNil(t.accessed)
+            record.mtime = TimeFormat.iso8601OrNil(t.modified)
+            record.ctime = TimeFormat.iso8601OrNil(t.changed)
+            record.crtime = TimeFormat.iso8601OrNil(t.created)
+        case .carved(let extent):
+            record.imageOffset = extent.offset
+            record.imageLength = extent.length
+            record.rule = extent.rule
+            record.verdict = extent.complete ? "complete" : "partial"
+        }
+        return record
+    }
+}
+
+/// Hex of raw bytes (names are bytes; keys must keep them exactly).
+enum Digestless {
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ExhumeKit
+import Foundation
+
+extension Exhume {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan images into a case: every allocated, deleted, orphan, stream and carved item, typed, hashed and matched, in one read.",
+            discussion: """
+                The case folder holds case.sqlite (see the README for its schema) and export/. An interrupted \
+                scan (kill, crash, power loss) continues where it stopped when the same command is run again; \
+                items committed before are kept and not read again. A finished image is not scanned twice \
+                unless --rescan. Only one scan runs on a case at a time.
+                """)
+
+        @Argument(help: "One or more images (.E01, raw, split raw).")
+        var images: [String]
+
+        @Option(name: .customLong("case"), help: ArgumentHelp("The case folder (created).", valueName: "DIR"))
+        var caseFolder: String
+
+        @OptionGroup var hashSets: HashSetOptions
+
+        @Option(help: "Which items to copy into DIR/export: none, hits (known-bad or known-good hits), media or all.")
+        var export: String = "none"
+
+        @Flag(inversion: .prefixedNo, help: "Carve unallocated and unpartitioned space (default on).")
+        var carve = true
+
+        @Option(help: ArgumentHelp("Carve only these types (jpg,png,…).", valueName: "TYPES"))
+        var types: String?
+
+        @Flag(help: "Scan an image again even if the case already holds a finished scan of it.")
+        var rescan = false
+
+        @Option(name: .customLong("batch-size"), help: ArgumentHelp("Items per database transaction.", visibility: .hidden))
+        var batchSize: Int = 1000
+
+        @Option(name: .customLong("fs-timezone"), help: ArgumentHelp("Time zone of the seized machine (FAT local times).", valueName: "ZONE"))
+        var fsTimezone: String = "UTC"
+
+        func validate() throws {
+            if ScanJob.ExportPolicy(rawValue: export) == nil {
+                throw ValidationError("--export must be none, hits, media or all")
+            }
+        }
+
+        func run() throws {
+            setenv("TZ", fsTimezone, 1)
+            tzset()
+            let folder = URL(fileURLWithPath: caseFolder)
+            let lock: AnyObject
+            do {
+                lock = try ScanJob.lock(caseFolder: folder)
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.usage, "\(caseFolder): \(error)"))
+            }
+            var options = ScanJob.Options()
+            options.hashSets = try hashSets.library()
+            options.export = ScanJob.ExportPolicy(rawValue: export) ?? .none
+            options.carve = carve
+            options.carveTypes = types.map { $0.split(separator: ",").map { $0.lowercased() } } ?? []
+            options.rescan = rescan
+            options.batchSize = batchSize
+            let bar = ProgressBar(label: "scan")
+            let summaries: [ScanJob.ImageSummary]
+            do {
+                let job = try ScanJob(caseFolder: folder, options: options)
+                summaries = try job.run(images: images, toolVersion: Exhume.configuration.version,
+                                        commandLine: CommandLine.arguments.joined(separator: " ")) { _, done, total in
+                    bar.update(done: min(done, total), total: total)
+                }
+            } catch let error as ExhumeError {
+                throw Diagnostics.fail(error)
+            } catch {
+                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
+            }
+            withExtendedLifetime(lock) {}
+            let sink = OutputSink()
+            for s in summaries {
+                var line = "\(s.path): \(s.items) items"
+                if s.resumedFrom > 0 { line += " (resumed; \(s.resumedFrom) were already recorded)" }
+                line += ", \(s.carved) carved, \(s.hits) with hash-set hits, \(s.mismatches) extension mismatches, \(s.exported) exported"
+                sink.line(line)
+            }
+            sink.line("Case: \(folder.appendingPathComponent("case.sqlite").path)")
+            do { try sink.flush() } catch { throw Diagnostics.fail(error) }
+            try Diagnostics.finish(summaries.flatMap(\.issues).filter { $0.severity == .warning })
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ExhumeTestSupport
+import Foundation
+import Testing
+
+/// `exhume scan` and `exhume report`: one pass into a case, resume after a
+/// crash, one scan at a time.
+@Suite(.serialized)
+struct ScanTests {
+    /// The (key-free) content of a case: every item's path/offset, source and SHA-256.
+    func caseItems(_ folder: URL) throws -> [String] {
+        let run = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                             "SELECT source || '|' || coalesce(path, '') || '|' || coalesce(image_offset, '') || '|' || sha256 FROM item ORDER BY 1"])
+        return run.text.split(separator: "\n").map(String.init)
+    }
+
+    func evidenceCopy(_ name: String, in dir: URL) throws -> String {
+        let evidence = dir.appendingPathComponent("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let target = evidence.appendingPathComponent(URL(fileURLWithPath: name).lastPathComponent)
+        try FileManager.default.copyItem(atPath: try Fixtures.path(name), toPath: target.path)
+        return target.path
+    }
+
+    @Test func scanEqualsHashPlusCarveAndReports() throws {
+        let dir = try Locations.temporaryDirectory("scan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("carve-fat.raw", in: dir)
+        let folder = dir.appendingPathComponent("case")
+        let scan = try Oracle.exhume(["scan", image, "--case", folder.path])
+        #expect(scan.status == 0, "\(scan.stderr)")
+
+        let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        let carveOut = dir.appendingPathComponent("carved")
+        #expect(try Oracle.exhume(["carve", image, "--out", carveOut.path]).status == 0)
+        let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        var expected = hashed.map { "\($0["source"]!)|\($0["path"]!)||\($0["sha256"]!)" }
+        expected += carved.map { "carved|carved/\($0["offset"]!).\(($0["exported"] as? String ?? "").split(separator: ".").last ?? "")|\($0["offset"]!)|\($0["sha256"]!)" }
+        #expect(try caseItems(folder) == expected.sorted())
+
+        let report = try Oracle.exhume(["report", "--json", folder.path])
+        #expect(report.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any])
+        let bySource = try #require(json["countsBySource"] as? [String: Int])
+        #expect(bySource["carved"] == carved.count)
+        #expect(bySource.values.reduce(0, +) == hashed.count + carved.count)
+
+        // The same image again is refused; --rescan is accepted and adds nothing new.
+        let again = try Oracle.exhume(["scan", image, "--case", folder.path])
+        #expect(again.status == 64)
+        #expect(again.stderr.contains("--rescan"))
+        #expect(try Oracle.exhume(["scan", image, "--case", folder.path, "--rescan"]).status == 0)
+        #expect(try caseItems(folder) == expected.sorted())
+    }
+
+    @Test func resumeAfterACrashEqualsAnUninterruptedScan() throws {
+        let dir = try Locations.temporaryDirectory("resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("ntfs.raw", in: dir)
+        let reference = dir.appendingPathComponent("reference")
+        #expect(try Oracle.exhume(["scan", image, "--case", reference.path, "--batch-size", "3"]).status == 0)
+        let expected = try caseItems(reference)
+        #expect(expected.count > 10)
+        for crashAfter in [1, 2, 5] {
+            let folder = dir.appendingPathComponent("crash\(crashAfter)")
+            // The hook ends the process with _exit after N committed batches, as kill -9 would.
+            let crashed = try Oracle.run("env", ["EXHUME_TEST_CRASH_AFTER_BATCHES=\(crashAfter)", Locations.exhumeBinary.path,
+                                                 "scan", image, "--case", folder.path, "--batch-size", "3"])
+            #expect(crashed.status == 137)
+            let partial = try caseItems(folder)
+            #expect(partial.count == min(3 * crashAfter, expected.count))
+            let resumed = try Oracle.exhume(["scan", image, "--case", folder.path, "--batch-size", "3"])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.text.contains("resumed"))
+            #expect(try caseItems(folder) == expected, "crash after \(crashAfter) batches")
+        }
+        // A real kill -9 in the middle of a scan of a bigger image, then resume.
+        guard let corpus = Locations.corpus else { return }
+        let big = corpus.appendingPathComponent("tsk-imageformat_mmls_1.E01").path
+        let full = dir.appendingPathComponent("full")
+        #expect(try Oracle.exhume(["scan", big, "--case", full.path, "--batch-size", "2"]).status == 0)
+        let killed = dir.appendingPathComponent("killed")
+        _ = try Oracle.run("bash", ["-c", "\"$1\" scan \"$2\" --case \"$3\" --batch-size 2 & pid=$!; sleep 0.15; kill -9 $pid; wait $pid; true",
+                                    "_", Locations.exhumeBinary.path, big, killed.path])
+        #expect(try Oracle.exhume(["scan", big, "--case", killed.path, "--batch-size", "2"]).status == 0)
+        #expect(try caseItems(killed) == (try caseItems(full)))
+    }
+
+    @Test func aSecondScanOfTheSameCaseIsRefused() throws {
+        let dir = try Locations.temporaryDirectory("lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("fat16.raw", in: dir)
+        let folder = dir.appendingPathComponent("case")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Hold the case lock the way a running scan does (flock on case.lock).
+        let run = try Oracle.run("flock", [folder.appendingPathComponent("case.lock").path, "-c",
+                                           "\"\(Locations.exhumeBinary.path)\" scan \"\(image)\" --case \"\(folder.path)\""])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("another scan"))
+        // Once released, the scan runs and the database is intact.
+        #expect(try Oracle.exhume(["scan", image, "--case", folder.path]).status == 0)
+        #expect(try Oracle.exhume(["report", folder.path]).status == 0)
+    }
+
+    @Test func hashSetHitsAreRecorded() throws {
+        let dir = try Locations.temporaryDirectory("scanhits")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("ntfs.raw", in: dir)
+        let truth = try #require(try Fixtures.manifest().images.first { $0.name == "ntfs.raw" })
+        let deleted = try #require(truth.filesystems[0].files.first { $0.deleted && $0.md5 != nil })
+        let list = dir.appendingPathComponent("bad.md5")
+        try Data("\(deleted.md5!)  planted\n".utf8).write(to: list)
+        let index = dir.appendingPathComponent("bad.idx").path
+        #expect(try Oracle.exhume(["hashset", "import", list.path, "--out", index, "--name", "planted"]).status == 0)
+        let folder = dir.appendingPathComponent("case")
+        #expect(try Oracle.exhume(["scan", image, "--case", folder.path, "--hashset", index, "--export", "hits"]).status == 0)
+        let hits = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                              "SELECT i.path || '|' || h.set_name || '|' || h.kind || '|' || coalesce(i.exported_path, '') FROM hit h JOIN item i ON i.id = h.item_id"]).text
+        #expect(hits.contains("|planted|known-bad|export/img1/"), "\(hits)")
+        let exported = try #require(hits.split(separator: "|").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(exported).path))
+    }
+}
