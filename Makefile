@@ -24,6 +24,9 @@ demo: build
 	.build/release/exhume info $(FIXTURE)
 	.build/release/exhume ls --deleted $(FIXTURE)
 	.build/release/exhume timeline --format csv $(FIXTURE)
+	rm -rf .build/demo-case
+	.build/release/exhume scan $(FIXTURE) --case .build/demo-case
+	.build/release/exhume report .build/demo-case
 
 test: deps
 	swift build

@@ -169,6 +169,14 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
         #expect(try JSONDecoder().decode(CaseReport.self, from: json) == report)
     }
 
+    @Test func setExportedRecordsPathsByKey() throws {
+        let db = try CaseDatabase(folder: try caseFolder("export"))
+        let image = try db.addImage(sampleImage())
+        try db.insert([item(image, 1), item(image, 2)])
+        try db.setExported(image: image, paths: ["fs@2048/addr 2": "export/file2.jpg", "no such key": "x"])
+        #expect(try db.items().map(\.exportedPath) == [nil, "export/file2.jpg"])
+    }
+
     @Test func lockRefusesASecondHolderUntilReleased() throws {
         let folder = try caseFolder("lock")
         var first: ScanLock? = try CaseDatabase.acquireScanLock(folder: folder)
