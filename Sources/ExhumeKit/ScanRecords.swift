@@ -1,6 +1,7 @@
 import CaseStore
 import Evidence
 import Foundation
+import Hashing
 import SleuthKit
 import Timeline
 
@@ -18,7 +19,7 @@ enum ScanRecords {
             key += "/\(entry.address)"
             if ref.attribute == nil, entry.attribute != nil { key += "/default" }
             // Two names for one inode (hard links, a deleted name of a reused inode) are two items.
-            key += "/" + Digestless.hex(entry.parentPath + [0x2F] + entry.name)
+            key += "/" + Digests.hex(entry.parentPath + [0x2F] + entry.name)
             return key
         case .carved(let extent):
             return "carved@\(extent.offset)"
@@ -81,19 +82,5 @@ enum ScanRecords {
             record.verdict = extent.complete ? "complete" : "partial"
         }
         return record
-    }
-}
-
-/// Hex of raw bytes (names are bytes; keys must keep them exactly).
-enum Digestless {
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
