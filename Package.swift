@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore"]),
         .executableTarget(name: "exhume", dependencies: [
-            "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore",
+            "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore", "SleuthKit", "Timeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),

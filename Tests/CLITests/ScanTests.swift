@@ -46,6 +46,17 @@ struct ScanTests {
         #expect(bySource["carved"] == carved.count)
         #expect(bySource.values.reduce(0, +) == hashed.count + carved.count)
 
+        // ls and timeline read the case back.
+        let carvedRows = try Oracle.exhume(["ls", "--case", folder.path, "--source", "carved", "--json"]).lines
+        #expect(carvedRows.count == carved.count)
+        let all = try Oracle.exhume(["ls", "--case", folder.path])
+        #expect(all.lines.count == hashed.count + carved.count)
+        let timeline = try Oracle.exhume(["timeline", "--case", folder.path, "--format", "csv"])
+        #expect(timeline.status == 0)
+        let dates = timeline.text.split(separator: "\n").dropFirst().map { String($0.prefix(19)) }
+        #expect(!dates.isEmpty && dates == dates.sorted())
+        #expect(try Oracle.exhume(["timeline", "--case", folder.path]).status == 64, "no body file from a case")
+
         // The same image again is refused; --rescan is accepted and adds nothing new.
         let again = try Oracle.exhume(["scan", image, "--case", folder.path])
         #expect(again.status == 64)

@@ -6,8 +6,17 @@ extension Exhume {
         static let configuration = CommandConfiguration(
             abstract: "List every file, allocated and deleted, of every file system (like fls -r -p).")
 
-        @OptionGroup var image: ImageOptions
+        @OptionGroup var image: ImageOrCaseOptions
         @OptionGroup var offset: OffsetOption
+
+        @Option(help: ArgumentHelp("With --case: only items of this source (allocated, deleted, orphan, stream, carved).", valueName: "SOURCE"))
+        var source: String?
+
+        @Flag(help: "With --case: only items with a hash-set hit.")
+        var hits = false
+
+        @Flag(help: "With --case: only items whose content contradicts their extension.")
+        var mismatch = false
 
         @Flag(help: "Only deleted entries (names TSK marks unallocated, orphans included).")
         var deleted = false
@@ -23,6 +32,11 @@ extension Exhume {
         }
 
         func run() throws {
+            if let caseFolder = image.caseFolder {
+                try CaseListing.ls(caseFolder, source: source ?? (deleted ? "deleted" : nil), hits: hits,
+                                   mismatch: mismatch, json: json)
+                return
+            }
             image.applyTimezone()
             let exam: Examination
             do {

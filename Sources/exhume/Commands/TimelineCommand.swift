@@ -17,7 +17,7 @@ extension Exhume {
             case bodyfile, csv, json
         }
 
-        @OptionGroup var image: ImageOptions
+        @OptionGroup var image: ImageOrCaseOptions
         @OptionGroup var offset: OffsetOption
 
         @Option(help: "bodyfile, csv or json.")
@@ -35,6 +35,14 @@ extension Exhume {
         }
 
         func run() throws {
+            if let caseFolder = image.caseFolder {
+                guard format != .bodyfile else {
+                    throw Diagnostics.fail(ExhumeError(.usage, "a case holds no modes or owners: use --format csv or json with --case, or give the image for a body file"))
+                }
+                try CaseListing.timeline(caseFolder, json: format == .json, from: from.flatMap(TimeFormat.parse),
+                                         to: to.flatMap(TimeFormat.parse))
+                return
+            }
             image.applyTimezone()
             let exam: Examination
             do {

@@ -25,3 +25,29 @@ struct OffsetOption: ParsableArguments {
             help: ArgumentHelp("Only the file system that starts at this sector offset (TSK's -o).", valueName: "SECTORS"))
     var offset: UInt64?
 }
+
+/// The image argument, or `--case DIR` to read what a scan recorded instead
+/// (`ls` and `timeline`).
+struct ImageOrCaseOptions: ParsableArguments {
+    @Argument(help: "The image: an .E01 (other segments are found), a raw/dd file, or the first file of a split raw image (.001, .000, .aa).")
+    var imagePath: String?
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Read the items a scan recorded in this case folder instead of an image.", valueName: "DIR"))
+    var caseFolder: String?
+
+    @Option(name: .customLong("fs-timezone"),
+            help: ArgumentHelp("Time zone of the seized machine, for file systems that store local time (FAT). Output is always UTC.",
+                               valueName: "ZONE"))
+    var fsTimezone: String = "UTC"
+
+    func validate() throws {
+        if (imagePath == nil) == (caseFolder == nil) { throw ValidationError("give either an image or --case DIR") }
+    }
+
+    var image: String { imagePath ?? "" }
+
+    func applyTimezone() {
+        setenv("TZ", fsTimezone, 1)
+        tzset()
+    }
+}
