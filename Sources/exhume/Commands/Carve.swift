@@ -41,13 +41,7 @@ extension Exhume {
         var force = false
 
         func run() throws {
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, requireFileSystem: false)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(requireFileSystem: false)
             var ruleSet: CarvingRuleSet
             do {
                 ruleSet = try CarvingRuleSet.load(userDirectories: rules.map { URL(fileURLWithPath: $0) })

@@ -27,13 +27,7 @@ extension Exhume {
         var noIdentify = false
 
         func run() throws {
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, sectorOffset: offset.offset)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(sectorOffset: offset.offset)
             var options = ContentPipeline.Options()
             options.identify = !noIdentify
             options.hashSets = try hashSets.library()

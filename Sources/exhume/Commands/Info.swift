@@ -12,13 +12,7 @@ extension Exhume {
         var json = false
 
         func run() throws {
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, requireFileSystem: false)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(requireFileSystem: false)
             let report = ImageReport(exam)
             let out = OutputSink()
             if json {

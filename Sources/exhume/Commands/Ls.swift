@@ -37,13 +37,7 @@ extension Exhume {
                                    mismatch: mismatch, json: json)
                 return
             }
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, sectorOffset: offset.offset)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(sectorOffset: offset.offset)
             let filter: EntryFilter = deleted ? .deleted : (allocated ? .allocated : .all)
             let out = OutputSink()
             var issues = exam.issues

@@ -42,13 +42,7 @@ extension Exhume {
         }
 
         func run() throws {
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, sectorOffset: offset.offset)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(sectorOffset: offset.offset)
             let exporter: RecoveryExporter
             let manifest: ExportedFile
             do {

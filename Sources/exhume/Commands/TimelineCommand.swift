@@ -43,13 +43,7 @@ extension Exhume {
                                          to: to.flatMap(TimeFormat.parse))
                 return
             }
-            image.applyTimezone()
-            let exam: Examination
-            do {
-                exam = try Examination(path: image.image, sectorOffset: offset.offset)
-            } catch {
-                throw Diagnostics.fail(error)
-            }
+            let exam = try image.examine(sectorOffset: offset.offset)
             var to = self.to.flatMap(TimeFormat.parse)
             if let text = self.to, !text.contains("T"), !text.contains(" "), let day = to, Int64(text) == nil {
                 to = .init(seconds: day.seconds + 86_399)  // a bare date includes the whole day

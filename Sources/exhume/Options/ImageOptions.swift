@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExhumeKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +18,16 @@ struct ImageOptions: ParsableArguments {
     func applyTimezone() {
         setenv("TZ", fsTimezone, 1)
         tzset()
+    }
+
+    /// Sets the time zone and opens the image; a failure ends the command with its exit code.
+    func examine(sectorOffset: UInt64? = nil, requireFileSystem: Bool = true) throws -> Examination {
+        applyTimezone()
+        do {
+            return try Examination(path: image, sectorOffset: sectorOffset, requireFileSystem: requireFileSystem)
+        } catch {
+            throw Diagnostics.fail(error)
+        }
     }
 }
 
@@ -49,5 +60,15 @@ struct ImageOrCaseOptions: ParsableArguments {
     func applyTimezone() {
         setenv("TZ", fsTimezone, 1)
         tzset()
+    }
+
+    /// Sets the time zone and opens the image; a failure ends the command with its exit code.
+    func examine(sectorOffset: UInt64? = nil) throws -> Examination {
+        applyTimezone()
+        do {
+            return try Examination(path: image, sectorOffset: sectorOffset)
+        } catch {
+            throw Diagnostics.fail(error)
+        }
     }
 }
