@@ -30,6 +30,9 @@ public final class Carver {
     }
 
     private let exam: Examination
+    /// Where the bytes are read: the examination's image, or a second reader of it
+    /// (its own libewf handle) so carving can run beside another reader.
+    private let source: any ImageSource
     private let rules: CarvingRuleSet
     private let scanner: SignatureScanner
     private let validators: [StructureValidator?]
@@ -37,8 +40,10 @@ public final class Carver {
     private let identifier: TypeIdentifier
     private let pageSize = 4 << 20
 
-    public init(exam: Examination, rules: CarvingRuleSet, options: Options = Options()) throws(IdentificationError) {
+    public init(exam: Examination, rules: CarvingRuleSet, options: Options = Options(),
+                source: (any ImageSource)? = nil) throws(IdentificationError) {
         self.exam = exam
+        self.source = source ?? exam.source
         self.rules = rules
         self.scanner = SignatureScanner(ruleSet: rules)
         self.validators = scanner.rules.map { Validators.named($0.validator) }
@@ -103,7 +108,7 @@ public final class Carver {
         let rule = scanner.rules[candidate.rule]
         let available = min(rule.maxSize, region.extent.end - candidate.offset)
         guard available >= rule.minSize || available == region.extent.end - candidate.offset else { return nil }
-        let input = ImageCarveInput(source: exam.source, start: candidate.offset, length: available)
+        let input = ImageCarveInput(source: source, start: candidate.offset, length: available)
         let ext = rule.extensions.first ?? rule.name
         if options.confirmWithMagic, !rule.mimeTypes.isEmpty {
             let n = input.read(into: UnsafeMutableRawBufferPointer(rebasing: head[0..<Int(min(Int64(head.count), available))]), at: 0)
@@ -139,7 +144,7 @@ public final class Carver {
     private func readFully(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Int {
         var done = 0
         while done < buffer.count {
-            guard let n = try? exam.source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]),
+            guard let n = try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]),
                                                 at: offset + Int64(done)), n > 0 else { break }
             done += n
         }

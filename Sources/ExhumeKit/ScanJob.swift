@@ -98,18 +98,21 @@ public final class ScanJob {
         let pipeline = ContentPipeline(exam: exam, options: pipelineOptions)
         var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
         summary.issues += walkIssues
-        if options.carve {
-            var rules = try CarvingRuleSet.load()
-            if !options.carveTypes.isEmpty { rules = rules.restricted(to: options.carveTypes) }
-            let (regions, regionIssues) = exam.carveRegions()
-            let (carved, carveIssues, _) = try Carver(exam: exam, rules: rules).carve(regions)
-            summary.issues += regionIssues + carveIssues
-            summary.carved = carved.count
-            items += carved.map { ContentItem(sequence: 0, carved: $0) }
-        }
         items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
         for index in items.indices { items[index].sequence = index }
 
+        // Carving runs on its own thread with its own reader (for E01 a second libewf
+        // handle) while the files are hashed, so both inflate and read at once.
+        let carving = CarvingTask()
+        if options.carve {
+            var rules = try CarvingRuleSet.load()
+            if !options.carveTypes.isEmpty { rules = rules.restricted(to: options.carveTypes) }
+            let (regions, regionIssues) = exam.carveRegions()   // TSK, so on this thread
+            summary.issues += regionIssues
+            let reader: any ImageSource = try (exam.source as? EWFImage)?.clone() ?? exam.source
+            let carver = try Carver(exam: exam, rules: rules, source: reader)
+            carving.start { carver.carve(regions) }
+        }
         let exporter: RecoveryExporter?
         switch options.export {
         case .all, .media:
@@ -120,10 +123,9 @@ public final class ScanJob {
         }
 
         let writer = BatchWriter(database: database, image: imageID, exam: exam, batchSize: options.batchSize)
-        let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
         let tally = Mutex(summary)
         let hitItems = Mutex([ContentItem]())
-        try pipeline.run(items, exporter: exporter, progress: { progress?(path, $0, total) }) { result in
+        let deliver: @Sendable (ItemResult) -> Void = { result in
             writer.add(result)
             tally.withLock {
                 $0.items += 1
@@ -133,6 +135,20 @@ public final class ScanJob {
                 if result.exported != nil { $0.exported += 1 }
             }
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
+        }
+        let fileBytes = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
+        try pipeline.run(items, exporter: exporter, progress: { progress?(path, $0, fileBytes) }, deliver: deliver)
+        if let (carved, carveIssues, _) = carving.wait() {
+            tally.withLock {
+                $0.issues += carveIssues
+                $0.carved = carved.count
+            }
+            var carvedItems = carved.map { ContentItem(sequence: 0, carved: $0) }
+                .filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
+            for index in carvedItems.indices { carvedItems[index].sequence = index }
+            let grandTotal = fileBytes + carvedItems.reduce(Int64(0)) { $0 + $1.size }
+            try pipeline.run(carvedItems, exporter: exporter, progress: { progress?(path, fileBytes + $0, grandTotal) },
+                             deliver: deliver)
         }
         try writer.finish()
         summary = tally.withLock { $0 }
@@ -168,6 +184,34 @@ public final class ScanJob {
     private func exportFolder(_ image: Int64) -> URL {
         folder.appendingPathComponent("export/img\(image)")
     }
+}
+
+/// A carving pass on a thread of its own; `wait` returns its result (nil when none was started).
+final class CarvingTask: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)?
+    private var started = false
+
+    func start(_ work: @escaping () -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)) {
+        started = true
+        let box = UncheckedBox(work)
+        Thread.detachNewThread { [self] in
+            result = box.value()
+            done.signal()
+        }
+    }
+
+    func wait() -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)? {
+        guard started else { return nil }
+        done.wait()
+        return result
+    }
+}
+
+/// Moves a non-Sendable value to the thread that alone uses it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Collects results on the pipeline's delivery queue and commits them in
