@@ -111,6 +111,7 @@ public final class ScanJob {
             summary.issues += regionIssues
             let reader: any ImageSource = try (exam.source as? EWFImage)?.clone() ?? exam.source
             let carver = try Carver(exam: exam, rules: rules, source: reader)
+            carving.reader = reader
             carving.start { carver.carve(regions) }
         }
         let exporter: RecoveryExporter?
@@ -170,7 +171,19 @@ public final class ScanJob {
                 summary.exported = paths.count
             }
         }
-        try database.setImageStatus(imageID, status: "complete", computedMD5: nil, computedSHA1: nil)
+        // Chunks that failed their checksum while the image was read: the scan went on (their
+        // bytes are what libewf returned), and the image's status says so.
+        var status = "complete"
+        if let ewf = exam.source as? EWFImage {
+            let errors = Set(ewf.checksumErrors() + carving.checksumErrors()).sorted { $0.start < $1.start }
+            if !errors.isEmpty {
+                status = "complete-with-errors"
+                let ranges = errors.map { "\($0.start)–\($0.start + $0.count - 1)" }.joined(separator: ", ")
+                summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
+                                            message: "EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them"))
+            }
+        }
+        try database.setImageStatus(imageID, status: status, computedMD5: nil, computedSHA1: nil)
         return summary
     }
 
@@ -191,6 +204,12 @@ final class CarvingTask: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)?
     private var started = false
+    /// The carving reader, to ask it for checksum errors afterwards.
+    var reader: (any ImageSource)?
+
+    func checksumErrors() -> [SectorRange] {
+        (reader as? EWFImage)?.checksumErrors() ?? []
+    }
 
     func start(_ work: @escaping () -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)) {
         started = true

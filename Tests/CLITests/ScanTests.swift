@@ -114,6 +114,24 @@ struct ScanTests {
         #expect(try Oracle.exhume(["report", folder.path]).status == 0)
     }
 
+    @Test func aCorruptChunkIsRecordedAndNothingElseIsLost() throws {
+        let dir = try Locations.temporaryDirectory("scancorrupt")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corrupt = try evidenceCopy("bad/corrupt-chunk.E01", in: dir)
+        let good = try evidenceCopy("mbr.raw", in: dir)   // the same media, undamaged
+        let folder = dir.appendingPathComponent("case")
+        let run = try Oracle.exhume(["scan", corrupt, good, "--case", folder.path])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("10688"), "the damaged sectors are named: \(run.stderr)")
+        let status = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                                "SELECT status, (SELECT count(*) FROM item WHERE image_id = image.id) FROM image ORDER BY id"]).text
+        let rows = status.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
+        #expect(rows.count == 2)
+        #expect(rows.first?.first == "complete-with-errors")
+        #expect(rows.last?.first == "complete")
+        #expect(rows.first?.last == rows.last?.last, "every item of the damaged copy is there")
+    }
+
     @Test func hashSetHitsAreRecorded() throws {
         let dir = try Locations.temporaryDirectory("scanhits")
         defer { try? FileManager.default.removeItem(at: dir) }
