@@ -26,6 +26,19 @@ public final class ScanJob {
         public init() {}
     }
 
+    /// Where a scan is: bytes of the current image read so far, and items recorded per source.
+    public struct Progress: Sendable {
+        public var image: String
+        public var done: Int64
+        public var total: Int64
+        public var counts: [ItemSource: Int]
+
+        /// `allocated 120, deleted 8, carved 3`
+        public var countsText: String {
+            ItemSource.allCases.compactMap { source in counts[source].map { "\(source.rawValue) \($0)" } }.joined(separator: ", ")
+        }
+    }
+
     /// What one image's scan added.
     public struct ImageSummary: Sendable {
         public var path: String
@@ -37,6 +50,7 @@ public final class ScanJob {
         public var exported = 0
         public var bytes: Int64 = 0
         public var issues: [Issue] = []
+        public var bySource: [ItemSource: Int] = [:]
     }
 
     private let folder: URL
@@ -52,7 +66,7 @@ public final class ScanJob {
 
     /// Scans `images` in order under one `scan` row.
     public func run(images: [String], toolVersion: String, commandLine: String,
-                    progress: (@Sendable (String, Int64, Int64) -> Void)? = nil) throws -> [ImageSummary] {
+                    progress: (@Sendable (Progress) -> Void)? = nil) throws -> [ImageSummary] {
         let scanID = try database.beginScan(toolVersion: toolVersion, commandLine: commandLine)
         var summaries: [ImageSummary] = []
         do {
@@ -67,7 +81,7 @@ public final class ScanJob {
         return summaries
     }
 
-    private func scan(_ path: String, progress: (@Sendable (String, Int64, Int64) -> Void)?) throws -> ImageSummary {
+    private func scan(_ path: String, progress: (@Sendable (Progress) -> Void)?) throws -> ImageSummary {
         let exam = try Examination(path: path, requireFileSystem: false)
         var summary = ImageSummary(path: path)
         summary.issues = exam.issues
@@ -130,6 +144,7 @@ public final class ScanJob {
             writer.add(result)
             tally.withLock {
                 $0.items += 1
+                $0.bySource[result.item.source, default: 0] += 1
                 $0.bytes += result.bytesRead
                 if !result.hits.isEmpty { $0.hits += 1 }
                 if result.type?.extensionMismatch == true { $0.mismatches += 1 }
@@ -138,7 +153,10 @@ public final class ScanJob {
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
         }
         let fileBytes = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
-        try pipeline.run(items, exporter: exporter, progress: { progress?(path, $0, fileBytes) }, deliver: deliver)
+        let report: @Sendable (Int64, Int64) -> Void = { done, total in
+            progress?(Progress(image: path, done: done, total: total, counts: tally.withLock { $0.bySource }))
+        }
+        try pipeline.run(items, exporter: exporter, progress: { report($0, fileBytes) }, deliver: deliver)
         if let (carved, carveIssues, _) = carving.wait() {
             tally.withLock {
                 $0.issues += carveIssues
@@ -148,7 +166,7 @@ public final class ScanJob {
                 .filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
             for index in carvedItems.indices { carvedItems[index].sequence = index }
             let grandTotal = fileBytes + carvedItems.reduce(Int64(0)) { $0 + $1.size }
-            try pipeline.run(carvedItems, exporter: exporter, progress: { progress?(path, fileBytes + $0, grandTotal) },
+            try pipeline.run(carvedItems, exporter: exporter, progress: { report(fileBytes + $0, grandTotal) },
                              deliver: deliver)
         }
         try writer.finish()

@@ -67,8 +67,8 @@ extension Exhume {
             do {
                 let job = try ScanJob(caseFolder: folder, options: options)
                 summaries = try job.run(images: images, toolVersion: Exhume.configuration.version,
-                                        commandLine: CommandLine.arguments.joined(separator: " ")) { _, done, total in
-                    bar.update(done: min(done, total), total: total)
+                                        commandLine: CommandLine.arguments.joined(separator: " ")) { progress in
+                    bar.update(done: min(progress.done, progress.total), total: progress.total, detail: progress.countsText)
                 }
             } catch let error as ExhumeError {
                 throw Diagnostics.fail(error)

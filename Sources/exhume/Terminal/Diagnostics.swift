@@ -35,28 +35,36 @@ final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let start = Clock.now()
     private var lastDraw = 0.0
-    private let enabled: Bool
+    private let terminal: Bool
 
-    init(label: String, enabled: Bool = Diagnostics.stderrIsTerminal) {
+    /// On a terminal the bar is redrawn in place a few times a second; otherwise
+    /// (a log file, a pipe) a plain line is written every 10 seconds.
+    init(label: String, terminal: Bool = Diagnostics.stderrIsTerminal) {
         self.label = label
-        self.enabled = enabled
+        self.terminal = terminal
     }
 
-    func update(done: Int64, total: Int64) {
-        guard enabled else { return }
+    func update(done: Int64, total: Int64, detail: String? = nil) {
         let now = Clock.now()
-        guard now - lastDraw >= 0.2 || done == total else { return }
+        let interval = terminal ? 0.2 : 10
+        guard now - lastDraw >= interval || (terminal && done == total) else { return }
+        if !terminal && lastDraw == 0 && now - start < interval { return }
         lastDraw = now
         let elapsed = max(now - start, 0.001)
         let rate = Double(done) / elapsed / 1e6
-        let fraction = total > 0 ? Double(done) / Double(total) : 1
-        let width = 30
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let eta = rate > 0 ? Double(total - done) / (rate * 1e6) : 0
-        let text = "\r\(label) [\(bar)] \(Int(fraction * 100))%  \(String(format1: rate)) MB/s  ETA \(Int(eta))s "
-        writeStderr(text)
-        if done == total { writeStderr("\n") }
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let eta = rate > 0 ? Double(max(0, total - done)) / (rate * 1e6) : 0
+        let numbers = "\(Int(fraction * 100))%  \(done / 1_000_000)/\(total / 1_000_000) MB  \(String(format1: rate)) MB/s  ETA \(Int(eta))s"
+            + (detail.map { "  \($0)" } ?? "")
+        if terminal {
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            writeStderr("\r\(label) [\(bar)] \(numbers) ")
+            if done == total { writeStderr("\n") }
+        } else {
+            writeStderr("\(label): \(numbers)\n")
+        }
     }
 }
 
