@@ -90,7 +90,8 @@ public struct TimelineBuilder {
         return o.finished()
     }
 
-    static func csvField(_ s: String) -> String {
+    /// A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+    public static func csvField(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
     }

@@ -82,8 +82,7 @@ enum CaseListing {
                 o.add("sha256", row[5])
                 sink.line(o.finished())
             } else {
-                let name = row[4].contains(",") || row[4].contains("\"") ? "\"" + row[4].replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row[4]
-                sink.line([time, row[0], row[1], row[2], row[3], name, row[5]].joined(separator: ","))
+                sink.line([time, row[0], row[1], row[2], row[3], TimelineBuilder.csvField(row[4]), row[5]].joined(separator: ","))
             }
         }
         do { try sink.flush() } catch { throw Diagnostics.fail(error) }
