@@ -134,11 +134,12 @@ public final class CaseDatabase: Sendable {
     }
 
     /// Sets an image's verification status and the digests computed over its media.
-    public func setImageStatus(_ id: Int64, status: String, computedMD5: String?, computedSHA1: String?) throws {
+    public func setImageStatus(_ id: Int64, status: String, computedMD5: String?, computedSHA1: String?,
+                               verification: String? = nil) throws {
         try queue.write { db in
             try db.execute(sql: """
-                UPDATE image SET status = ?, computed_md5 = ?, computed_sha1 = ? WHERE id = ?
-                """, arguments: [status, computedMD5, computedSHA1, id])
+                UPDATE image SET status = ?, computed_md5 = ?, computed_sha1 = ?, verification = ? WHERE id = ?
+                """, arguments: [status, computedMD5, computedSHA1, verification, id])
             if db.changesCount == 0 { throw CaseError(.notFound, "no image with id \(id)") }
         }
     }
@@ -207,6 +208,7 @@ extension ImageRecord {
                   evidenceNumber: row["evidence_number"], examiner: row["examiner"],
                   description: row["description"], notes: row["notes"], acquired: row["acquired"],
                   software: row["software"], storedMD5: row["stored_md5"], storedSHA1: row["stored_sha1"],
-                  computedMD5: row["computed_md5"], computedSHA1: row["computed_sha1"], status: row["status"])
+                  computedMD5: row["computed_md5"], computedSHA1: row["computed_sha1"], status: row["status"],
+                  verification: row["verification"])
     }
 }

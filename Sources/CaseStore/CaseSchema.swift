@@ -8,6 +8,8 @@ import GRDB
 //   image      id INTEGER PK, path UNIQUE, format, size, sector_size, case_number,
 //              evidence_number, examiner, description, notes, acquired, software,
 //              stored_md5, stored_sha1, computed_md5, computed_sha1, status
+//              (pending | complete | complete-with-errors), verification (v2: verified |
+//              mismatch | no-stored-hash; NULL until a scan has read the whole media)
 //   volume     id INTEGER PK, image_id → image, slot, start, length (sectors), description, kind
 //              UNIQUE(image_id, slot)
 //   filesystem id INTEGER PK, image_id → image, sector_offset, type, label, block_size, block_count
@@ -135,6 +137,10 @@ enum CaseSchema {
                     UNION ALL
                     SELECT id, image_id, source, path, 'b', crtime FROM item WHERE crtime IS NOT NULL;
                 """)
+        }
+        // v2: the verdict of the media digests a scan computes while it reads the image.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE image ADD COLUMN verification TEXT")
         }
         return migrator
     }

@@ -19,20 +19,25 @@ public struct ImageRecord: Sendable, Codable, Equatable {
     public var storedSHA1: String?
     public var computedMD5: String?
     public var computedSHA1: String?
-    /// `pending`, `verified`, `mismatch`, `no-stored-hash`, `unreadable`…
+    /// The scan's state for this image: `pending` (being scanned), `complete`,
+    /// `complete-with-errors` (chunks failed their checksum).
     public var status: String
+    /// The media's computed digests against the stored ones: `verified`,
+    /// `mismatch`, `no-stored-hash`; nil until a scan has read the whole media.
+    public var verification: String?
 
     public init(id: Int64? = nil, path: String, format: String, size: Int64, sectorSize: Int,
                 caseNumber: String? = nil, evidenceNumber: String? = nil, examiner: String? = nil,
                 description: String? = nil, notes: String? = nil, acquired: String? = nil,
                 software: String? = nil, storedMD5: String? = nil, storedSHA1: String? = nil,
-                computedMD5: String? = nil, computedSHA1: String? = nil, status: String = "pending") {
+                computedMD5: String? = nil, computedSHA1: String? = nil, status: String = "pending", verification: String? = nil) {
         self.id = id; self.path = path; self.format = format; self.size = size
         self.sectorSize = sectorSize; self.caseNumber = caseNumber; self.evidenceNumber = evidenceNumber
         self.examiner = examiner; self.description = description; self.notes = notes
         self.acquired = acquired; self.software = software; self.storedMD5 = storedMD5
         self.storedSHA1 = storedSHA1; self.computedMD5 = computedMD5; self.computedSHA1 = computedSHA1
         self.status = status
+        self.verification = verification
     }
 }
 

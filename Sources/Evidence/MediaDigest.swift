@@ -32,6 +32,27 @@ public struct MediaVerification: Sendable, Codable {
     }
 }
 
+extension MediaVerification {
+    /// Judges computed digests against the stored ones: verified only when
+    /// every stored digest matches and nothing failed to read or checksum.
+    public init(computedMD5: String, computedSHA1: String?, storedMD5: String?, storedSHA1: String?,
+                bytesRead: Int64, checksumErrors: [SectorRange], readErrors: [ReadFailure]) {
+        var verdict: Verdict
+        if storedMD5 == nil && storedSHA1 == nil {
+            verdict = .noStoredHash
+        } else {
+            let md5OK = storedMD5.map { $0 == computedMD5 } ?? true
+            let sha1OK = storedSHA1.map { $0 == computedSHA1 ?? "" } ?? true
+            verdict = md5OK && sha1OK ? .verified : .mismatch
+        }
+        if !checksumErrors.isEmpty || !readErrors.isEmpty, verdict == .verified || verdict == .noStoredHash {
+            verdict = .mismatch
+        }
+        self.init(verdict: verdict, bytesRead: bytesRead, computedMD5: computedMD5, computedSHA1: computedSHA1,
+                  storedMD5: storedMD5, storedSHA1: storedSHA1, checksumErrors: checksumErrors, readErrors: readErrors)
+    }
+}
+
 /// Computes MD5 and SHA-1 over an image's media in one pass and compares
 /// them with the stored digests (what `ewfverify` does).
 ///
@@ -91,23 +112,9 @@ public struct MediaVerifier: Sendable {
         }
         checksumErrors = Array(Set(checksumErrors)).sorted { $0.start < $1.start }
 
-        let computedMD5 = md5.finalize().map { String(format: "%02x", $0) }.joined()
-        let computedSHA1 = sha1Digest
-        var verdict: MediaVerification.Verdict
-        if storedMD5 == nil && storedSHA1 == nil {
-            verdict = .noStoredHash
-        } else {
-            let md5OK = storedMD5.map { $0 == computedMD5 } ?? true
-            let sha1OK = storedSHA1.map { $0 == computedSHA1 ?? "" } ?? true
-            verdict = md5OK && sha1OK ? .verified : .mismatch
-        }
-        if !checksumErrors.isEmpty || !failures.isEmpty, verdict == .verified || verdict == .noStoredHash {
-            verdict = .mismatch
-        }
-        return MediaVerification(verdict: verdict, bytesRead: image.size,
-                                 computedMD5: computedMD5, computedSHA1: computedSHA1,
-                                 storedMD5: storedMD5, storedSHA1: storedSHA1,
-                                 checksumErrors: checksumErrors, readErrors: failures)
+        return MediaVerification(computedMD5: md5.finalize().map { String(format: "%02x", $0) }.joined(),
+                                 computedSHA1: sha1Digest, storedMD5: storedMD5, storedSHA1: storedSHA1,
+                                 bytesRead: image.size, checksumErrors: checksumErrors, readErrors: failures)
     }
 }
 

@@ -32,7 +32,7 @@ public final class Carver {
     private let exam: Examination
     /// Where the bytes are read: the examination's image, or a second reader of it
     /// (its own libewf handle) so carving can run beside another reader.
-    private let source: any ImageSource
+    let source: any ImageSource
     private let rules: CarvingRuleSet
     private let scanner: SignatureScanner
     private let validators: [StructureValidator?]
@@ -51,9 +51,15 @@ public final class Carver {
         self.identifier = try TypeIdentifier()
     }
 
-    /// Carves `regions`; `progress` gets bytes scanned so far.
-    public func carve(_ regions: [CarveRegion], progress: ((Int64) -> Void)? = nil)
+    /// Carves `regions`; `progress` gets bytes scanned so far, `found` each
+    /// extent as soon as it is validated (in image order within a region).
+    ///
+    /// Reading through a ``MediaStream/Cursor``, the carver moves its mark to
+    /// each page it scans, so the stream keeps the page and what follows it.
+    public func carve(_ regions: [CarveRegion], progress: ((Int64) -> Void)? = nil,
+                      found report: ((CarvedExtent) -> Void)? = nil)
         -> (extents: [CarvedExtent], issues: [Issue], statistics: Statistics) {
+        let cursor = source as? MediaStream.Cursor
         var found: [CarvedExtent] = []
         var issues: [Issue] = []
         var stats = Statistics()
@@ -68,6 +74,7 @@ public final class Carver {
             var skipUntil: Int64 = 0
             var candidatesHere = 0
             while page < region.extent.end {
+                cursor?.advance(to: page)
                 let pageLength = Int(min(Int64(pageSize), region.extent.end - page))
                 let readLength = Int(min(Int64(pageSize + margin), region.extent.end - page))
                 let got = readFully(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<readLength]), at: page)
@@ -84,6 +91,7 @@ public final class Carver {
                     candidatesHere += 1
                     if let extent = examine(candidate, in: region, head: head, stats: &stats) {
                         found.append(extent)
+                        report?(extent)
                         // A whole file hides what it contains; a partial one's end is a guess,
                         // so files that start inside it are still looked at.
                         if extent.complete { skipUntil = extent.offset + extent.length }

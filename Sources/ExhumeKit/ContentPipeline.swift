@@ -1,4 +1,5 @@
 import Carving
+import Evidence
 import Foundation
 import Hashing
 import SleuthKit
@@ -57,28 +58,6 @@ public final class ContentPipeline: @unchecked Sendable {
         self.options = options
     }
 
-    /// Reads a carved range straight from the image (not through TSK), in 1 MiB pieces.
-    private func readImage(_ extent: CarvedExtent, into consume: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
-        let piece = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
-        defer { buffer.deallocate() }
-        var done: Int64 = 0
-        while done < extent.length {
-            let wanted = Int(min(Int64(piece), extent.length - done))
-            do {
-                let n = try exam.source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]),
-                                             at: extent.offset + done)
-                guard n > 0 else { break }
-                _ = consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                done += Int64(n)
-            } catch {
-                return ContentReadOutcome(bytes: done, error: TSKError(function: "read", message: error.description,
-                                                                       context: exam.source.path), stopped: false)
-            }
-        }
-        return ContentReadOutcome(bytes: done, error: nil, stopped: false)
-    }
-
     /// The items of every file system that `selection` accepts, sorted by
     /// their first block so the image is read mostly sequentially.
     public func items(_ selection: ItemSelection) -> (items: [ContentItem], issues: [Issue]) {
@@ -108,15 +87,50 @@ public final class ContentPipeline: @unchecked Sendable {
     public func run(_ items: [ContentItem], exporter: ContentExporter? = nil,
                     progress: (@Sendable (Int64) -> Void)? = nil,
                     deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) {
-        let pool = ChunkPool(count: options.chunks, size: options.chunkSize)
-        let joiner = ResultJoiner(items: items, hashSets: options.hashSets, deliver: deliver)
-        let md5Lane = MD5Worker(joiner: joiner, pool: pool, exporter: exporter.map(ExporterBox.init))
-        let shaLane = try SHAWorker(joiner: joiner, pool: pool, identify: options.identify)
-        let headBytes = options.identify ? TypeIdentifier.headBytes : 0
+        let session = try start(exporter: exporter, progress: progress, deliver: deliver)
+        for item in items { session.add(item) }
+        session.finish()
+    }
 
-        var chunk = pool.take()
-        var total: Int64 = 0
-        func dispatch() {
+    /// Starts the lanes for items pushed one at a time with ``Session/add(_:from:)``
+    /// (a scan adds carved items as the carver finds them).
+    public func start(exporter: ContentExporter? = nil,
+                      progress: (@Sendable (Int64) -> Void)? = nil,
+                      deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) -> Session {
+        try Session(exam: exam, options: options, exporter: exporter, progress: progress, deliver: deliver)
+    }
+
+    /// Items on their way through the lanes. `add` and `finish` are called
+    /// from one thread at a time (the reader); results arrive on another.
+    public final class Session {
+        private let exam: Examination
+        private let pool: ChunkPool
+        private let joiner: ResultJoiner
+        private let md5Lane: MD5Worker
+        private let shaLane: SHAWorker
+        private let headBytes: Int
+        private let progress: (@Sendable (Int64) -> Void)?
+        private var chunk: Chunk
+        private var total: Int64 = 0
+        private var next = 0
+        private var finished = false
+
+        init(exam: Examination, options: Options, exporter: ContentExporter?,
+             progress: (@Sendable (Int64) -> Void)?,
+             deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) {
+            self.exam = exam
+            self.progress = progress
+            pool = ChunkPool(count: options.chunks, size: options.chunkSize)
+            joiner = ResultJoiner(hashSets: options.hashSets, deliver: deliver)
+            md5Lane = MD5Worker(joiner: joiner, pool: pool, exporter: exporter.map(ExporterBox.init))
+            shaLane = try SHAWorker(joiner: joiner, pool: pool, identify: options.identify)
+            headBytes = options.identify ? TypeIdentifier.headBytes : 0
+            chunk = pool.take()
+        }
+
+        deinit { if !finished { finish() } }
+
+        private func dispatch() {
             chunk.refs.store(2, ordering: .releasing)
             let full = chunk
             md5Lane.submit(full)
@@ -125,12 +139,19 @@ public final class ContentPipeline: @unchecked Sendable {
             progress?(total)
         }
 
-        for item in items {
+        /// Reads `item` into the lanes; its result is delivered in the order
+        /// items were added. A carved item is read from `source` (default: the
+        /// examination's image), straight, not through TSK.
+        public func add(_ item: ContentItem, from source: (any ImageSource)? = nil) {
+            var item = item
+            item.sequence = next
+            next += 1
+            joiner.register(item)
             // Keep an item's head in one chunk so libmagic sees its first bytes together.
             let wantedHead = Int(min(Int64(headBytes), max(0, item.size)))
             if chunk.room < wantedHead { dispatch() }
             chunk.open(item.sequence)
-            let consume: (UnsafeRawBufferPointer) -> Bool = { bytes in
+            let consume: (UnsafeRawBufferPointer) -> Bool = { [self] bytes in
                 var rest = bytes
                 while !rest.isEmpty {
                     let n = chunk.append(rest)
@@ -149,15 +170,44 @@ public final class ContentPipeline: @unchecked Sendable {
             case .file(let index, _, let ref):
                 outcome = exam.fileSystems[index].fileSystem.readContent(ref, chunk: consume)
             case .carved(let extent):
-                outcome = readImage(extent, into: consume)
+                outcome = Session.read(extent, from: source ?? exam.source, into: consume)
             }
             chunk.closeSegment(last: true, outcome: outcome)
         }
-        dispatch()
-        md5Lane.drain()
-        shaLane.drain()
-        joiner.drain()
-        pool.give(chunk)
+
+        /// Waits until every added item has been delivered.
+        public func finish() {
+            guard !finished else { return }
+            finished = true
+            dispatch()
+            md5Lane.drain()
+            shaLane.drain()
+            joiner.drain()
+            pool.give(chunk)
+        }
+
+        /// Reads a carved range straight from the image, in 1 MiB pieces.
+        private static func read(_ extent: CarvedExtent, from source: any ImageSource,
+                                 into consume: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
+            let piece = 1 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
+            defer { buffer.deallocate() }
+            var done: Int64 = 0
+            while done < extent.length {
+                let wanted = Int(min(Int64(piece), extent.length - done))
+                do {
+                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]),
+                                            at: extent.offset + done)
+                    guard n > 0 else { break }
+                    _ = consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                    done += Int64(n)
+                } catch {
+                    return ContentReadOutcome(bytes: done, error: TSKError(function: "read", message: error.description,
+                                                                           context: source.path), stopped: false)
+                }
+            }
+            return ContentReadOutcome(bytes: done, error: nil, stopped: false)
+        }
     }
 }
 
@@ -362,20 +412,30 @@ final class ResultJoiner: @unchecked Sendable {
         var sha: (sha1: [UInt8], sha256: [UInt8], type: ContentType?)?
     }
 
-    private let items: [ContentItem]
+    /// Items added and not yet delivered, by sequence.
+    private var items: [Int: ContentItem] = [:]
     private let hashSets: HashSetLibrary
     private let deliverQueue = DispatchQueue(label: "exhume.deliver")
     private let deliver: @Sendable (ItemResult) -> Void
     private let lock = NSLock()
     private var partials: [Int: Partial] = [:]
 
-    init(items: [ContentItem], hashSets: HashSetLibrary, deliver: @escaping @Sendable (ItemResult) -> Void) {
-        self.items = items
+    init(hashSets: HashSetLibrary, deliver: @escaping @Sendable (ItemResult) -> Void) {
         self.hashSets = hashSets
         self.deliver = deliver
     }
 
-    func item(_ sequence: Int) -> ContentItem { items[sequence] }
+    func register(_ item: ContentItem) {
+        lock.lock()
+        items[item.sequence] = item
+        lock.unlock()
+    }
+
+    func item(_ sequence: Int) -> ContentItem {
+        lock.lock()
+        defer { lock.unlock() }
+        return items[sequence]!
+    }
 
     func md5Done(_ sequence: Int, md5: [UInt8], outcome: ContentReadOutcome?, exported: String?, exportError: String?) {
         update(sequence) {
@@ -400,7 +460,8 @@ final class ResultJoiner: @unchecked Sendable {
             return
         }
         partials[sequence] = nil
-        var result = ItemResult(item: items[sequence], bytesRead: partial.outcome?.bytes ?? 0,
+        let item = items.removeValue(forKey: sequence)!
+        var result = ItemResult(item: item, bytesRead: partial.outcome?.bytes ?? 0,
                                 digests: Digests(md5: md5, sha1: sha.sha1, sha256: sha.sha256), type: sha.type,
                                 readError: partial.outcome?.error?.message, exported: partial.exported,
                                 exportError: partial.exportError)

@@ -21,14 +21,18 @@ public final class Examination: @unchecked Sendable {
     ///
     /// - Throws: ``ExhumeError`` when the evidence cannot be opened, or when
     ///   `requireFileSystem` and no file system was found at all.
-    public init(path: String, sectorOffset: UInt64? = nil, requireFileSystem: Bool = true) throws(ExhumeError) {
+    ///
+    /// `readThrough` wraps the source TSK reads from (a scan routes TSK's reads
+    /// through its ``MediaStream``); `source` stays the evidence itself.
+    public init(path: String, sectorOffset: UInt64? = nil, requireFileSystem: Bool = true,
+                readThrough: ((any ImageSource) -> any ImageSource)? = nil) throws(ExhumeError) {
         do {
             source = try Image.open(path)
         } catch {
             throw ExhumeError(error)
         }
         do {
-            image = try DiskImage(source: source)
+            image = try DiskImage(source: readThrough?(source) ?? source)
         } catch {
             throw ExhumeError(error)
         }

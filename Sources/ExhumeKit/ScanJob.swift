@@ -51,6 +51,8 @@ public final class ScanJob {
         public var bytes: Int64 = 0
         public var issues: [Issue] = []
         public var bySource: [ItemSource: Int] = [:]
+        /// The media's digests, computed during the scan, against those stored in it.
+        public var verification: MediaVerification?
     }
 
     private let folder: URL
@@ -82,7 +84,15 @@ public final class ScanJob {
     }
 
     private func scan(_ path: String, progress: (@Sendable (Progress) -> Void)?) throws -> ImageSummary {
-        let exam = try Examination(path: path, requireFileSystem: false)
+        // TSK reads through a router: straight from the evidence while the file
+        // systems are listed, from the media stream while contents are read.
+        nonisolated(unsafe) var routed: RoutedSource?
+        let exam = try Examination(path: path, requireFileSystem: false, readThrough: { source in
+            let router = RoutedSource(source)
+            routed = router
+            return router
+        })
+        guard let router = routed else { preconditionFailure("Examination did not open its image through the router") }
         var summary = ImageSummary(path: path)
         summary.issues = exam.issues
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -113,29 +123,31 @@ public final class ScanJob {
         var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
         summary.issues += walkIssues
         items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
-        for index in items.indices { items[index].sequence = index }
 
-        // Carving runs on its own thread with its own reader (for E01 a second libewf
-        // handle) while the files are hashed, so both inflate and read at once.
-        let carving = CarvingTask()
+        var rules: CarvingRuleSet?
+        var regions: [CarveRegion] = []
         if options.carve {
-            var rules = try CarvingRuleSet.load()
-            if !options.carveTypes.isEmpty { rules = rules.restricted(to: options.carveTypes) }
-            let (regions, regionIssues) = exam.carveRegions()   // TSK, so on this thread
+            var set = try CarvingRuleSet.load()
+            if !options.carveTypes.isEmpty { set = set.restricted(to: options.carveTypes) }
+            rules = set
+            let (found, regionIssues) = exam.carveRegions()   // TSK, so before the stream starts
+            regions = found
             summary.issues += regionIssues
-            let reader: any ImageSource = try (exam.source as? EWFImage)?.clone() ?? exam.source
-            let carver = try Carver(exam: exam, rules: rules, source: reader)
-            carving.reader = reader
-            carving.start { carver.carve(regions) }
         }
-        let exporter: RecoveryExporter?
-        switch options.export {
-        case .all, .media:
-            exporter = try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path,
-                                            force: true, mediaOnly: options.export == .media)
-        case .none, .hits:
-            exporter = nil
+
+        // One read of the media: readers (one libewf handle each for E01, so chunks
+        // inflate on both cores) fill a window of stripes in image order; the
+        // image digests take every stripe, TSK reads file contents through one
+        // cursor, the carver scans and reads carved items through another.
+        let readers: [any ImageSource]
+        if let ewf = exam.source as? EWFImage {
+            readers = [try ewf.clone(), try ewf.clone()]
+        } else {
+            readers = [exam.source, exam.source]
         }
+        let stream = MediaStream(readers: readers, fallback: exam.source)
+        let contentCursor = stream.cursor(advancingReads: 256 << 10)
+        let carver = try rules.map { rules throws in try Carver(exam: exam, rules: rules, source: stream.cursor()) }
 
         let writer = BatchWriter(database: database, image: imageID, exam: exam, batchSize: options.batchSize)
         let tally = Mutex(summary)
@@ -146,36 +158,83 @@ public final class ScanJob {
                 $0.items += 1
                 $0.bySource[result.item.source, default: 0] += 1
                 $0.bytes += result.bytesRead
+                if result.item.source == .carved { $0.carved += 1 }
                 if !result.hits.isEmpty { $0.hits += 1 }
                 if result.type?.extensionMismatch == true { $0.mismatches += 1 }
                 if result.exported != nil { $0.exported += 1 }
             }
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
         }
-        let fileBytes = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
-        let report: @Sendable (Int64, Int64) -> Void = { done, total in
-            progress?(Progress(image: path, done: done, total: total, counts: tally.withLock { $0.bySource }))
+        func exporter() throws -> RecoveryExporter? {
+            guard options.export == .all || options.export == .media else { return nil }
+            return try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path,
+                                        force: true, mediaOnly: options.export == .media)
         }
-        try pipeline.run(items, exporter: exporter, progress: { report($0, fileBytes) }, deliver: deliver)
-        if let (carved, carveIssues, _) = carving.wait() {
-            tally.withLock {
-                $0.issues += carveIssues
-                $0.carved = carved.count
+
+        // Files: TSK reads them in first-block order through the content cursor.
+        let files = UncheckedBox((session: try pipeline.start(exporter: try exporter(), deliver: deliver),
+                                  items: items, cursor: contentCursor))
+        let filesDone = Worker.start {
+            defer { files.value.cursor.finish() }
+            for item in files.value.items {
+                if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
+                files.value.session.add(item)
             }
-            var carvedItems = carved.map { ContentItem(sequence: 0, carved: $0) }
-                .filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
-            for index in carvedItems.indices { carvedItems[index].sequence = index }
-            let grandTotal = fileBytes + carvedItems.reduce(Int64(0)) { $0 + $1.size }
-            try pipeline.run(carvedItems, exporter: exporter, progress: { report(fileBytes + $0, grandTotal) },
-                             deliver: deliver)
+            files.value.session.finish()
+        }
+        // Carving: each extent found is read and hashed at once, while its bytes are in the window.
+        let carving = CarvingTask()
+        if let carver, let cursor = carver.source as? MediaStream.Cursor {
+            let session = try pipeline.start(exporter: try exporter(), deliver: deliver)
+            let carved = UncheckedBox((carver: carver, session: session, regions: regions, known: known))
+            carving.start {
+                defer { cursor.finish() }
+                let (carver, session, regions, known) = carved.value
+                let result = carver.carve(regions, found: { extent in
+                    let item = ContentItem(sequence: 0, carved: extent)
+                    guard !known.contains(ScanRecords.key(of: item, in: exam)) else { return }
+                    session.add(item, from: cursor)
+                })
+                session.finish()
+                return result
+            }
+        }
+
+        router.route(to: contentCursor)
+        let size = stream.size
+        // MD5 of the whole media, as ewfverify computes by default; SHA-1 only when
+        // it is the one digest stored (a SHA-1 over 1 GB costs half a second).
+        let storedDigests = (exam.source as? EWFImage)?.metadata
+        var imageMD5 = MD5Lane()
+        var imageSHA1 = storedDigests?.storedMD5 == nil && storedDigests?.storedSHA1 != nil ? SHALane() : nil
+        var lastReport = 0.0
+        stream.run { offset, bytes in
+            imageMD5.update(bytes)
+            imageSHA1?.update(bytes)
+            let now = Date().timeIntervalSinceReferenceDate
+            if now - lastReport > 0.1 {
+                lastReport = now
+                progress?(Progress(image: path, done: offset + Int64(bytes.count), total: size,
+                                   counts: tally.withLock { $0.bySource }))
+            }
+        }
+        filesDone.wait()
+        let carveResult = carving.wait()
+        if ProcessInfo.processInfo.environment["EXHUME_STREAM_STATS"] != nil {
+            let c = stream.counts
+            FileHandle.standardError.write(Data("stream: window \(c.windowBytes) fallback \(c.fallbackBytes) waits \(c.waits)\n".utf8))
+        }
+        router.route(to: nil)
+        progress?(Progress(image: path, done: size, total: size, counts: tally.withLock { $0.bySource }))
+        if let (_, carveIssues, _) = carveResult {
+            tally.withLock { $0.issues += carveIssues }
         }
         try writer.finish()
         summary = tally.withLock { $0 }
 
         // --export hits: only now are the hits known; read just those items again to write them.
         if options.export == .hits {
-            var again = hitItems.withLock { $0 }
-            for index in again.indices { again[index].sequence = index }
+            let again = hitItems.withLock { $0 }
             if !again.isEmpty {
                 let hitsExporter = try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path, force: true)
                 let exportedPaths = Mutex([String: String]())
@@ -189,20 +248,50 @@ public final class ScanJob {
                 summary.exported = paths.count
             }
         }
-        // Chunks that failed their checksum while the image was read: the scan went on (their
-        // bytes are what libewf returned), and the image's status says so.
-        var status = "complete"
+
+        // The media's own digests, against those stored at acquisition. Chunks that
+        // failed their checksum while the image was read: the scan went on (their bytes
+        // are what libewf returned), and the image's status says so.
+        var checksumErrors: [SectorRange] = []
         if let ewf = exam.source as? EWFImage {
-            let errors = Set(ewf.checksumErrors() + carving.checksumErrors()).sorted { $0.start < $1.start }
-            if !errors.isEmpty {
-                status = "complete-with-errors"
-                let ranges = errors.map { "\($0.start)–\($0.start + $0.count - 1)" }.joined(separator: ", ")
-                summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
-                                            message: "EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them"))
-            }
+            checksumErrors = ewf.checksumErrors()
+            for reader in readers { checksumErrors += (reader as? EWFImage)?.checksumErrors() ?? [] }
+            checksumErrors = Set(checksumErrors).sorted { $0.start < $1.start }
         }
-        try database.setImageStatus(imageID, status: status, computedMD5: nil, computedSHA1: nil)
+        let stored = (exam.source as? EWFImage)?.metadata
+        let md5 = Digests.hex(imageMD5.finalize())
+        let sha1 = imageSHA1.map { Digests.hex($0.finalize().sha1) }
+        let verification = MediaVerification(computedMD5: md5, computedSHA1: sha1, storedMD5: stored?.storedMD5,
+                                             storedSHA1: sha1 == nil ? nil : stored?.storedSHA1, bytesRead: size,
+                                             checksumErrors: checksumErrors, readErrors: stream.readFailures)
+        summary.verification = verification
+        var status = "complete"
+        if !checksumErrors.isEmpty {
+            status = "complete-with-errors"
+            let ranges = checksumErrors.map { "\($0.start)–\($0.start + $0.count - 1)" }.joined(separator: ", ")
+            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
+                                        message: "EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them"))
+        }
+        for failure in verification.readErrors {
+            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
+                                        message: "cannot read bytes \(failure.offset)…\(failure.offset + Int64(failure.length)): \(failure.message)"))
+        }
+        if verification.verdict == .mismatch, checksumErrors.isEmpty, verification.readErrors.isEmpty {
+            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
+                                        message: "the image's computed hash (MD5 \(md5)) differs from the one stored at acquisition (MD5 \(stored?.storedMD5 ?? "none"))"))
+        }
+        try database.setImageStatus(imageID, status: status, computedMD5: md5, computedSHA1: sha1,
+                                    verification: verification.verdict.rawValue)
         return summary
+    }
+
+    /// Where an item's first block lies in the image, when TSK says (not for
+    /// resident contents or pool volumes).
+    static func imageOffset(of item: ContentItem, in exam: Examination) -> Int64? {
+        guard case .file(let index, _, let ref) = item.origin, let block = ref.firstBlock else { return nil }
+        let mounted = exam.fileSystems[index]
+        guard mounted.poolVolume == nil else { return nil }
+        return mounted.info.byteOffset + Int64(block) * Int64(mounted.info.blockSize)
     }
 
     /// Takes the case's scan lock (`flock` on `case.lock`): a second scan of
@@ -222,12 +311,6 @@ final class CarvingTask: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)?
     private var started = false
-    /// The carving reader, to ask it for checksum errors afterwards.
-    var reader: (any ImageSource)?
-
-    func checksumErrors() -> [SectorRange] {
-        (reader as? EWFImage)?.checksumErrors() ?? []
-    }
 
     func start(_ work: @escaping () -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)) {
         started = true
@@ -243,6 +326,23 @@ final class CarvingTask: @unchecked Sendable {
         done.wait()
         return result
     }
+}
+
+/// Work on a thread of its own; `wait` returns when it is done.
+final class Worker: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+
+    static func start(_ work: @escaping () -> Void) -> Worker {
+        let worker = Worker()
+        let box = UncheckedBox(work)
+        Thread.detachNewThread {
+            box.value()
+            worker.done.signal()
+        }
+        return worker
+    }
+
+    func wait() { done.wait() }
 }
 
 /// Moves a non-Sendable value to the thread that alone uses it.
@@ -273,7 +373,12 @@ final class BatchWriter: @unchecked Sendable {
         self.batchSize = max(1, batchSize)
     }
 
+    private let lock = NSLock()
+
+    /// Called from the delivery queues of both sessions (files and carved items).
     func add(_ result: ItemResult) {
+        lock.lock()
+        defer { lock.unlock() }
         var record = ScanRecords.item(result, image: image, exam: exam)
         record.exportedPath = record.exportedPath.map { "export/img\(image)/\($0)" }
         pending.append(record)
@@ -293,6 +398,8 @@ final class BatchWriter: @unchecked Sendable {
     }
 
     func finish() throws {
+        lock.lock()
+        defer { lock.unlock() }
         commit()
         if let failure { throw failure }
     }

@@ -34,9 +34,20 @@ extension Exhume {
             } else {
                 sink.line("Case: \(folder.path)")
                 for image in report.images {
-                    var line = "Image: \(image.path) (\(image.format), \(image.size) bytes) — \(image.status)"
-                    if let md5 = image.storedMD5 { line += ", stored MD5 \(md5)" }
-                    sink.line(line)
+                    sink.line("Image: \(image.path) (\(image.format), \(image.size) bytes) — scan \(image.status)")
+                    switch image.verification {
+                    case "verified"?:
+                        sink.line("  verified: computed MD5 \(image.computedMD5 ?? "?") equals the stored one"
+                                  + (image.computedSHA1 != nil && image.storedSHA1 != nil ? ", and SHA-1 too" : ""))
+                    case "mismatch"?:
+                        sink.line("  NOT verified: computed MD5 \(image.computedMD5 ?? "?"), stored \(image.storedMD5 ?? "none")"
+                                  + (image.status == "complete-with-errors" ? " (chunks failed their checksum)" : ""))
+                    case "no-stored-hash"?:
+                        sink.line("  no stored hash; computed MD5 \(image.computedMD5 ?? "?")"
+                                  + (image.computedSHA1.map { ", SHA-1 \($0)" } ?? ""))
+                    default:
+                        sink.line("  not verified yet" + (image.storedMD5.map { "; stored MD5 \($0)" } ?? ""))
+                    }
                 }
                 sink.line("Items by source:")
                 for (source, count) in report.countsBySource.sorted(by: { $0.key < $1.key }) { sink.line("  \(source): \(count)") }

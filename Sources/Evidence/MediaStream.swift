@@ -1,0 +1,330 @@
+import Foundation
+
+/// Reads a media once, front to back, and lets several consumers read the
+/// part of it that is in memory, so that a scan reads each byte about once
+/// however many stages look at it.
+///
+/// Readers (one per core; for EWF each with its own libewf handle, so chunks
+/// inflate in parallel) fill stripes of `stripeSize` bytes in order into a
+/// fixed pool of `window` buffers. The caller of ``run(_:)`` receives every
+/// stripe in media order (to digest the whole media). Each ``Cursor`` is an
+/// ``ImageSource`` with a *mark*: the stripe below which it promises not to
+/// need the window any more. A stripe is freed once the in-order consumer and
+/// every cursor are past it, and readers never run more than `window` stripes
+/// ahead of the lowest mark, so memory is bounded by the pool.
+///
+/// A cursor's read of a stripe in the window is a copy; a read of a stripe
+/// not yet read but within `window` of its own mark waits for it; any other
+/// read (behind the window, far ahead of it, or over bytes a reader failed to
+/// read) goes straight to `fallback`, so a cursor always sees the media as the
+/// fallback source would. No cursor ever waits on a stripe that its own mark
+/// keeps from being read, so there is no deadlock as long as every cursor
+/// eventually advances or calls ``Cursor/finish()``.
+public final class MediaStream: @unchecked Sendable {
+    public let size: Int64
+    public let stripeSize: Int
+    public let window: Int
+    private let stripeCount: Int
+    private let readers: [any ImageSource]
+    private let fallback: any ImageSource
+    private let condition = NSCondition()
+
+    private struct Filled {
+        var buffer: UnsafeMutableRawBufferPointer
+        var length: Int
+        var failures: [MediaVerification.ReadFailure]
+    }
+
+    // Guarded by `condition`.
+    private var ready: [Int: Filled] = [:]
+    private var free: [UnsafeMutableRawBufferPointer]
+    private let all: [UnsafeMutableRawBufferPointer]
+    private var nextClaim = 0
+    /// Every stripe below has been freed.
+    private var floor = 0
+    /// Marks in stripes: [0] is the in-order consumer, the rest are cursors.
+    private var marks: [Int] = [0]
+    private var failures: [MediaVerification.ReadFailure] = []
+    private var counters = Counters()
+
+    /// How the cursors' reads were served, for tuning and the benchmark.
+    public struct Counters: Sendable {
+        public var windowBytes: Int64 = 0
+        public var fallbackBytes: Int64 = 0
+        public var waits = 0
+    }
+
+    /// - Parameters:
+    ///   - readers: sources of the same media read in parallel (stripe k by reader k mod n).
+    ///   - fallback: where reads outside the window go.
+    public init(readers: [any ImageSource], fallback: any ImageSource, stripeSize: Int = 4 << 20, window: Int = 24) {
+        precondition(!readers.isEmpty && stripeSize > 0)
+        self.size = fallback.size
+        self.stripeSize = stripeSize
+        self.readers = readers
+        self.fallback = fallback
+        self.stripeCount = Int((fallback.size + Int64(stripeSize) - 1) / Int64(stripeSize))
+        self.window = max(readers.count + 1, window)
+        let count = min(self.window, max(1, stripeCount))
+        all = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: stripeSize, alignment: 4096) }
+        free = all
+    }
+
+    deinit {
+        for buffer in all { buffer.deallocate() }
+    }
+
+    /// A new consumer reading through the window; make every cursor before ``run(_:)``.
+    ///
+    /// - Parameter advancingReads: reads at least this long move the cursor's
+    ///   mark to where they start (a content reader moving forward through big
+    ///   files); shorter ones (metadata) never move it.
+    public func cursor(advancingReads: Int? = nil) -> Cursor {
+        condition.lock()
+        defer { condition.unlock() }
+        marks.append(0)
+        return Cursor(stream: self, id: marks.count - 1, advancingReads: advancingReads)
+    }
+
+    /// Reads the whole media and calls `consume` with each stripe's offset and
+    /// bytes, in media order, on the calling thread. Bytes that could not be
+    /// read are zeros; ``readFailures`` lists them.
+    public func run(_ consume: (Int64, UnsafeRawBufferPointer) -> Void) {
+        let group = DispatchGroup()
+        for source in readers {
+            group.enter()
+            Thread.detachNewThread { [self] in
+                produce(with: source)
+                group.leave()
+            }
+        }
+        for index in 0..<stripeCount {
+            condition.lock()
+            while ready[index] == nil { condition.wait() }
+            let stripe = ready[index]!
+            condition.unlock()
+            consume(Int64(index) * Int64(stripeSize), UnsafeRawBufferPointer(rebasing: stripe.buffer[0..<stripe.length]))
+            condition.lock()
+            failures += stripe.failures
+            marks[0] = index + 1
+            releaseBelowMarks()
+            condition.unlock()
+        }
+        group.wait()
+    }
+
+    /// Bytes the readers could not read (hashed as zeros), in media order.
+    public var readFailures: [MediaVerification.ReadFailure] {
+        condition.lock()
+        defer { condition.unlock() }
+        return failures.sorted { $0.offset < $1.offset }
+    }
+
+    public var counts: Counters {
+        condition.lock()
+        defer { condition.unlock() }
+        return counters
+    }
+
+    // MARK: - Readers
+
+    private func produce(with source: any ImageSource) {
+        // Readers take stripes in turn as they free up, so a slow stripe does not hold the other reader.
+        condition.lock()
+        while nextClaim < stripeCount {
+            let lowest = marks.min() ?? 0
+            guard nextClaim < lowest + window, let buffer = free.popLast() else {
+                condition.wait()
+                continue
+            }
+            let index = nextClaim
+            nextClaim += 1
+            condition.unlock()
+            let filled = read(index, from: source, into: buffer)
+            condition.lock()
+            ready[index] = filled
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    private func read(_ index: Int, from source: any ImageSource, into buffer: UnsafeMutableRawBufferPointer) -> Filled {
+        let offset = Int64(index) * Int64(stripeSize)
+        let length = Int(min(Int64(stripeSize), size - offset))
+        var failures: [MediaVerification.ReadFailure] = []
+        var done = 0
+        var sectorAtATime = false
+        while done < length {
+            let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
+            do {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
+                                        at: offset + Int64(done))
+                if n <= 0 {
+                    failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
+                    memset(buffer.baseAddress! + done, 0, length - done)
+                    break
+                }
+                done += n
+            } catch {
+                if !sectorAtATime {
+                    // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
+                    sectorAtATime = true
+                    continue
+                }
+                let at = offset + Int64(done)
+                if let last = failures.last, last.offset + Int64(last.length) == at {
+                    failures[failures.count - 1].length += step
+                } else {
+                    failures.append(.init(offset: at, length: step, message: error.description))
+                }
+                memset(buffer.baseAddress! + done, 0, step)
+                done += step
+            }
+        }
+        return Filled(buffer: buffer, length: length, failures: failures)
+    }
+
+    /// Frees stripes every consumer is past. Called with the lock held.
+    private func releaseBelowMarks() {
+        let lowest = marks.min() ?? 0
+        guard lowest > floor else { return }
+        for index in floor..<min(lowest, nextClaim) {
+            if let stripe = ready.removeValue(forKey: index) { free.append(stripe.buffer) }
+        }
+        floor = lowest
+        condition.broadcast()
+    }
+
+    // MARK: - Cursors
+
+    fileprivate func advance(_ id: Int, to offset: Int64) {
+        let stripe = offset >= size ? Int.max : Int(max(0, offset) / Int64(stripeSize))
+        condition.lock()
+        if stripe > marks[id] {
+            marks[id] = stripe
+            releaseBelowMarks()
+        }
+        condition.unlock()
+    }
+
+    fileprivate func read(_ id: Int, advancing: Bool, into buffer: UnsafeMutableRawBufferPointer,
+                          at offset: Int64) throws(EvidenceError) -> Int {
+        guard offset >= 0, offset < size, !buffer.isEmpty else { return 0 }
+        let wanted = Int(min(Int64(buffer.count), size - offset))
+        var done = 0
+        while done < wanted {
+            let position = offset + Int64(done)
+            let index = Int(position / Int64(stripeSize))
+            let within = Int(position - Int64(index) * Int64(stripeSize))
+            let n = min(wanted - done, stripeSize - within)
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + n)])
+            if !copyFromWindow(id, advancing: advancing, stripe: index, within: within, into: target) {
+                let got = try fallback.read(into: target, at: position)
+                condition.lock()
+                counters.fallbackBytes += Int64(max(0, got))
+                condition.unlock()
+                if got < n { return done + max(0, got) }
+            }
+            done += n
+        }
+        return done
+    }
+
+    /// Copies from stripe `index` when it is, or will soon be, in the window;
+    /// false when the read must go to the fallback.
+    private func copyFromWindow(_ id: Int, advancing: Bool, stripe index: Int, within: Int,
+                                into target: UnsafeMutableRawBufferPointer) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if advancing, index > marks[id], index - marks[id] < window {
+            marks[id] = index
+            releaseBelowMarks()
+        }
+        var waited = false
+        while true {
+            if let stripe = ready[index] {
+                // A stripe with unreadable bytes in the range: let the fallback report the error.
+                let end = Int64(index) * Int64(stripeSize) + Int64(within + target.count)
+                let start = Int64(index) * Int64(stripeSize) + Int64(within)
+                if stripe.failures.contains(where: { $0.offset < end && $0.offset + Int64($0.length) > start }) {
+                    return false
+                }
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: stripe.buffer[within..<(within + target.count)]))
+                counters.windowBytes += Int64(target.count)
+                if waited { counters.waits += 1 }
+                return true
+            }
+            // Behind the window, or so far ahead of this cursor's own mark that waiting could block it.
+            if index < floor || index - marks[id] >= window { return false }
+            waited = true
+            condition.wait()
+        }
+    }
+
+    /// One consumer's view of the media: an ``ImageSource`` served from the
+    /// stream's window when it can be.
+    public final class Cursor: ImageSource, @unchecked Sendable {
+        private let stream: MediaStream
+        fileprivate let id: Int
+        private let advancingReads: Int?
+
+        fileprivate init(stream: MediaStream, id: Int, advancingReads: Int?) {
+            self.stream = stream
+            self.id = id
+            self.advancingReads = advancingReads
+        }
+
+        public var format: ImageFormat { stream.fallback.format }
+        public var files: [String] { stream.fallback.files }
+        public var size: Int64 { stream.size }
+        public var sectorSize: Int { stream.fallback.sectorSize }
+
+        /// Promises that the window is not needed below `offset` any more.
+        public func advance(to offset: Int64) {
+            stream.advance(id, to: offset)
+        }
+
+        /// Done with the window: it no longer waits for this cursor.
+        public func finish() {
+            stream.advance(id, to: Int64.max)
+        }
+
+        public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(EvidenceError) -> Int {
+            let advancing = advancingReads.map { buffer.count >= $0 } ?? false
+            return try stream.read(id, advancing: advancing, into: buffer, at: offset)
+        }
+    }
+}
+
+/// An ``ImageSource`` whose reads go to a source that can be changed while it
+/// is in use: TSK keeps the source it was opened on, and a scan points it at a
+/// ``MediaStream/Cursor`` while the stream runs.
+public final class RoutedSource: ImageSource, @unchecked Sendable {
+    public let base: any ImageSource
+    private let lock = NSLock()
+    private var target: any ImageSource
+
+    public init(_ base: any ImageSource) {
+        self.base = base
+        self.target = base
+    }
+
+    /// Sends reads to `source`, or back to the base source when nil.
+    public func route(to source: (any ImageSource)?) {
+        lock.lock()
+        target = source ?? base
+        lock.unlock()
+    }
+
+    public var format: ImageFormat { base.format }
+    public var files: [String] { base.files }
+    public var size: Int64 { base.size }
+    public var sectorSize: Int { base.sectorSize }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(EvidenceError) -> Int {
+        lock.lock()
+        let current = target
+        lock.unlock()
+        return try current.read(into: buffer, at: offset)
+    }
+}
