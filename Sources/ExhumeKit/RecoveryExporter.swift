@@ -1,10 +1,24 @@
 import Carving
 import Export
 import SleuthKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes recovered items below an output folder through ``SafeExporter``:
 /// `[vol_SECTOR/]dir/…/name` as `tsk_recover` lays them out, streams as
 /// `name:stream`, every name sanitized, nothing overwritten or written outside.
+///
+/// Once the output disk is full (`ENOSPC`, or `EDQUOT` over quota) the export
+/// stops, as PhotoRec's does: later items are still read, hashed and listed by
+/// the caller, but no more files are tried, so a full disk costs one failing
+/// write instead of one per remaining item. ``issues`` then holds one line
+/// saying so, with how many files were written and how many items were not.
+///
+/// Used from one thread at a time (the pipeline's export lane); read
+/// ``issues`` and the counts after the pipeline has finished.
 public final class RecoveryExporter: ContentExporter {
     public let exporter: SafeExporter
     private let exam: Examination
@@ -12,6 +26,17 @@ public final class RecoveryExporter: ContentExporter {
     private var failure: ExportError?
     /// With `--media-only`: identifies each item's head to keep only pictures, video and audio.
     private let mediaFilter: TypeIdentifier?
+
+    /// Files written completely.
+    public private(set) var exportedCount = 0
+    /// The disk-full (or over-quota) error that stopped the export, if one did.
+    public private(set) var stoppedBy: ExportError?
+    /// Items meant for export but not written because the disk was full: the one
+    /// that met the full disk and every one after it.
+    public private(set) var notExportedForSpace = 0
+    /// Items whose export failed for another reason (the export goes on after those).
+    public private(set) var otherFailures = 0
+    private var firstOtherFailure: ExportError?
 
     /// Opens (creating) the output folder; refuses one inside the evidence
     /// folder or not empty unless `force`.
@@ -49,15 +74,20 @@ public final class RecoveryExporter: ContentExporter {
             let mime = mediaFilter.identify(head: head, name: item.judgedName).mime
             guard mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/") else { return false }
         }
+        current = nil
+        failure = nil
+        if let stoppedBy {
+            // Not tried: finish() says why, without touching the disk.
+            failure = ExportError(.noSpace, path: exporter.rootPath,
+                                  message: "not written: the export stopped when the disk became full", errno: stoppedBy.errno)
+            return true
+        }
         do {
             current = try exporter.create(components: components(of: item))
-            failure = nil
-            return true
         } catch {
-            current = nil
-            failure = error
-            return true  // finish() reports why nothing was written
+            failed(error)
         }
+        return true  // finish() reports why nothing was written
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {
@@ -65,16 +95,56 @@ public final class RecoveryExporter: ContentExporter {
         do {
             try file.write(bytes)
         } catch {
-            failure = error
-            file.abandon()
+            failed(error)   // the partial file is already removed
         }
     }
 
     public func finish(readComplete: Bool) throws -> String {
         defer { current = nil }
-        if let failure { throw failure }
-        guard let file = current else { throw ExportError(.emptyPath, path: exporter.rootPath, message: "no file open") }
-        return try file.finish().relativePath
+        if failure == nil, let file = current {
+            do {
+                let record = try file.finish()
+                exportedCount += 1
+                return record.relativePath
+            } catch {
+                failed(error)
+            }
+        }
+        let error = failure ?? ExportError(.emptyPath, path: exporter.rootPath, message: "no file open")
+        if error.code == .noSpace {
+            notExportedForSpace += 1
+        } else {
+            otherFailures += 1
+            if firstOtherFailure == nil { firstOtherFailure = error }
+        }
+        throw error
+    }
+
+    /// Remembers why the current item failed; the first full disk stops the export.
+    private func failed(_ error: ExportError) {
+        current?.abandon()
+        current = nil
+        failure = error
+        if error.code == .noSpace && stoppedBy == nil { stoppedBy = error }
+    }
+
+    /// One line per kind of export problem, for the end of the run: the full
+    /// disk that stopped the export, and the count of other failures with the
+    /// first one. Empty when every item meant for export was written.
+    public var issues: [Issue] {
+        var issues: [Issue] = []
+        if let stoppedBy {
+            // ENOSPC says what the message says; EDQUOT (over quota) is worth naming.
+            let reason = stoppedBy.errno == ENOSPC ? "" : stoppedBy.reason.map { " (\($0))" } ?? ""
+            issues.append(Issue(severity: .warning, image: exam.source.path, partition: nil, sectorOffset: nil,
+                                message: "export stopped: no space left on \(exporter.rootPath)\(reason) after \(exportedCount) files; "
+                                    + "\(notExportedForSpace) items not exported (every item is still hashed and recorded)"))
+        }
+        if otherFailures > 0, let firstOtherFailure {
+            issues.append(Issue(severity: .warning, image: exam.source.path, partition: nil, sectorOffset: nil,
+                                message: "\(otherFailures) items could not be exported into \(exporter.rootPath); the first: \(firstOtherFailure)"))
+        }
+        return issues
     }
 
     /// Reserves `name` at the top of the output folder for our own file (the
