@@ -6,7 +6,7 @@ extension CaseDatabase {
     /// path relative to the case folder, in one transaction.
     public func setExported(image: Int64, paths: [String: String]) throws {
         guard !paths.isEmpty else { return }
-        try queue.write { db in
+        try write { db in
             let statement = try db.cachedStatement(sql: "UPDATE item SET exported_path = ? WHERE image_id = ? AND key = ?")
             for (key, path) in paths {
                 try statement.execute(arguments: [path, image, key])

@@ -8,7 +8,7 @@ extension CaseDatabase {
     /// committed or none of it.
     public func insert(_ items: [ItemRecord]) throws {
         guard !items.isEmpty else { return }
-        try queue.write { db in
+        try write { db in
             let itemStatement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO item (image_id, key, source, path, addr, fs_offset, deleted,
                     size, bytes_read, atime, mtime, ctime, crtime, image_offset, image_length, rule,

@@ -51,9 +51,39 @@ public final class CaseDatabase: Sendable {
             return CaseError(.corruptDatabase,
                              "\(path) is not a valid case database; it may be damaged or not a SQLite file",
                              underlying: error.message ?? "\(error.resultCode)")
+        case .SQLITE_FULL:
+            return CaseError(.noSpace, "no space left to open the case database \(path)",
+                             underlying: error.message ?? "\(error.resultCode)")
         default:
             return CaseError(.io, "cannot open the case database \(path)",
                              underlying: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// `queue.write` (one transaction), with the failures of the disk under the case turned
+    /// into `CaseError`s naming `case.sqlite`: `SQLITE_FULL` is `.noSpace`, other I/O
+    /// failures `.io`. SQLite has rolled the transaction back by then, so everything committed
+    /// before is kept and a resumed scan redoes only this batch. Other errors pass unchanged.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(updates)
+        } catch let error as DatabaseError {
+            throw Self.writeError(error, path: folder.appendingPathComponent(Self.fileName).path)
+        }
+    }
+
+    /// The `CaseError` for a failed write to `path`, or `error` itself when it is not about the disk.
+    static func writeError(_ error: DatabaseError, path: String) -> any Error {
+        let underlying = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return CaseError(.noSpace, "no space left for the case database \(path)", underlying: underlying)
+        case .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN:
+            return CaseError(.io, "cannot write the case database \(path)", underlying: underlying)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return CaseError(.corruptDatabase, "\(path) is damaged", underlying: underlying)
+        default:
+            return error
         }
     }
 
@@ -65,7 +95,7 @@ public final class CaseDatabase: Sendable {
 
     /// Records the start of a scan (status `running`, start time now) and returns its id.
     public func beginScan(toolVersion: String, commandLine: String) throws -> Int64 {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO scan (tool_version, command_line, started, status)
                 VALUES (?, ?, ?, 'running')
@@ -76,7 +106,7 @@ public final class CaseDatabase: Sendable {
 
     /// Records the end of a scan: its final status (`complete`, `failed`) and the end time.
     public func finishScan(_ id: Int64, status: String) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE scan SET ended = ?, status = ? WHERE id = ?",
                            arguments: [Self.now(), status, id])
             if db.changesCount == 0 { throw CaseError(.notFound, "no scan with id \(id)") }
@@ -115,7 +145,7 @@ public final class CaseDatabase: Sendable {
     /// Adds an image and returns its id. Throws `.duplicateImage` when the path is already in
     /// the case (look it up with `image(path:)` first to resume).
     public func addImage(_ image: ImageRecord) throws -> Int64 {
-        try queue.write { db in
+        try write { db in
             if try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE path = ?", arguments: [image.path]) != nil {
                 throw CaseError(.duplicateImage, "the image \(image.path) is already in this case")
             }
@@ -136,7 +166,7 @@ public final class CaseDatabase: Sendable {
     /// Sets an image's verification status and the digests computed over its media.
     public func setImageStatus(_ id: Int64, status: String, computedMD5: String?, computedSHA1: String?,
                                verification: String? = nil) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: """
                 UPDATE image SET status = ?, computed_md5 = ?, computed_sha1 = ?, verification = ? WHERE id = ?
                 """, arguments: [status, computedMD5, computedSHA1, verification, id])
@@ -147,7 +177,7 @@ public final class CaseDatabase: Sendable {
     /// Adds a partition-table entry; a second add of the same (image, slot) is ignored, so a
     /// resumed scan can add them again.
     public func addVolume(_ v: VolumeRecord) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT OR IGNORE INTO volume (image_id, slot, start, length, description, kind)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -158,7 +188,7 @@ public final class CaseDatabase: Sendable {
     /// Adds a file system and returns its id; when (image, sector offset) is already stored,
     /// returns the existing id unchanged (resume).
     public func addFileSystem(_ f: FileSystemRecord) throws -> Int64 {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT OR IGNORE INTO filesystem (image_id, sector_offset, type, label, block_size, block_count)
                 VALUES (?, ?, ?, ?, ?, ?)

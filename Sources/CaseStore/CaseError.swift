@@ -10,6 +10,9 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
         case corruptDatabase
         /// A file-system call on the case folder failed.
         case io
+        /// The disk holding the case is full (`SQLITE_FULL`): the transaction was rolled back,
+        /// what was committed before is kept.
+        case noSpace
         /// `addImage` was given a path that is already in the case.
         case duplicateImage
         /// An id passed in does not name a row.

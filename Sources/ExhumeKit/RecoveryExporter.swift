@@ -1,10 +1,25 @@
 import Carving
+import Foundation
 import Export
 import SleuthKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes recovered items below an output folder through ``SafeExporter``:
 /// `[vol_SECTOR/]dir/…/name` as `tsk_recover` lays them out, streams as
 /// `name:stream`, every name sanitized, nothing overwritten or written outside.
+///
+/// Once the output disk is full (`ENOSPC`, or `EDQUOT` over quota) the export
+/// stops, as PhotoRec's does: later items are still read, hashed and listed by
+/// the caller, but no more files are tried, so a full disk costs one failing
+/// write instead of one per remaining item. ``issues`` then holds one line
+/// saying so, with how many files were written and how many items were not.
+///
+/// Used from one thread at a time (the pipeline's export lane); read
+/// ``issues`` and the counts after the pipeline has finished.
 public final class RecoveryExporter: ContentExporter {
     public let exporter: SafeExporter
     private let exam: Examination
@@ -13,10 +28,26 @@ public final class RecoveryExporter: ContentExporter {
     /// With `--media-only`: identifies each item's head to keep only pictures, video and audio.
     private let mediaFilter: TypeIdentifier?
 
+    /// Files written completely.
+    public private(set) var exportedCount = 0
+    /// The disk-full (or over-quota) error that stopped the export, if one did;
+    /// shared by the exporters of one scan (files and carved items are written
+    /// from two lanes into the same folder).
+    public var stoppedBy: ExportError? { halt.error }
+    private let halt: ExportHalt
+    /// Items meant for export but not written because the disk was full: the one
+    /// that met the full disk and every one after it.
+    public private(set) var notExportedForSpace = 0
+    /// Items whose export failed for another reason (the export goes on after those).
+    public private(set) var otherFailures = 0
+    private var firstOtherFailure: ExportError?
+
     /// Opens (creating) the output folder; refuses one inside the evidence
     /// folder or not empty unless `force`.
-    public init(exam: Examination, outputFolder: String, force: Bool, mediaOnly: Bool = false) throws {
+    public init(exam: Examination, outputFolder: String, force: Bool, mediaOnly: Bool = false,
+                sharing halt: ExportHalt = ExportHalt()) throws {
         self.exam = exam
+        self.halt = halt
         exporter = try SafeExporter(root: outputFolder, evidence: exam.source.files, force: force)
         mediaFilter = mediaOnly ? try TypeIdentifier() : nil
     }
@@ -49,15 +80,20 @@ public final class RecoveryExporter: ContentExporter {
             let mime = mediaFilter.identify(head: head, name: item.judgedName).mime
             guard mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/") else { return false }
         }
+        current = nil
+        failure = nil
+        if let stoppedBy {
+            // Not tried: finish() says why, without touching the disk.
+            failure = ExportError(.noSpace, path: exporter.rootPath,
+                                  message: "not written: the export stopped when the disk became full", errno: stoppedBy.errno)
+            return true
+        }
         do {
             current = try exporter.create(components: components(of: item))
-            failure = nil
-            return true
         } catch {
-            current = nil
-            failure = error
-            return true  // finish() reports why nothing was written
+            failed(error)
         }
+        return true  // finish() reports why nothing was written
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {
@@ -65,21 +101,90 @@ public final class RecoveryExporter: ContentExporter {
         do {
             try file.write(bytes)
         } catch {
-            failure = error
-            file.abandon()
+            failed(error)   // the partial file is already removed
         }
     }
 
     public func finish(readComplete: Bool) throws -> String {
         defer { current = nil }
-        if let failure { throw failure }
-        guard let file = current else { throw ExportError(.emptyPath, path: exporter.rootPath, message: "no file open") }
-        return try file.finish().relativePath
+        if failure == nil, let file = current {
+            do {
+                let record = try file.finish()
+                exportedCount += 1
+                return record.relativePath
+            } catch {
+                failed(error)
+            }
+        }
+        let error = failure ?? ExportError(.emptyPath, path: exporter.rootPath, message: "no file open")
+        if error.code == .noSpace {
+            notExportedForSpace += 1
+        } else {
+            otherFailures += 1
+            if firstOtherFailure == nil { firstOtherFailure = error }
+        }
+        throw error
+    }
+
+    /// Remembers why the current item failed; the first full disk stops the export.
+    private func failed(_ error: ExportError) {
+        current?.abandon()
+        current = nil
+        failure = error
+        if error.code == .noSpace { halt.stop(error) }
+    }
+
+    /// One line per kind of export problem, for the end of the run: the full
+    /// disk that stopped the export, and the count of other failures with the
+    /// first one. Empty when every item meant for export was written.
+    public var issues: [Issue] { RecoveryExporter.issues(of: [self]) }
+
+    /// The same lines for exporters that shared one folder (and one ``ExportHalt``).
+    public static func issues(of exporters: [RecoveryExporter]) -> [Issue] {
+        guard let first = exporters.first else { return [] }
+        var issues: [Issue] = []
+        let written = exporters.reduce(0) { $0 + $1.exportedCount }
+        if let stoppedBy = exporters.lazy.compactMap(\.stoppedBy).first {
+            // ENOSPC says what the message says; EDQUOT (over quota) is worth naming.
+            let reason = stoppedBy.errno == ENOSPC ? "" : stoppedBy.reason.map { " (\($0))" } ?? ""
+            let skipped = exporters.reduce(0) { $0 + $1.notExportedForSpace }
+            issues.append(Issue(severity: .warning, image: first.exam.source.path, partition: nil, sectorOffset: nil,
+                                message: "export stopped: no space left on \(first.exporter.rootPath)\(reason) after \(written) files; "
+                                    + "\(skipped) items not exported (every item is still hashed and recorded)"))
+        }
+        let others = exporters.reduce(0) { $0 + $1.otherFailures }
+        if others > 0, let firstOther = exporters.lazy.compactMap(\.firstOtherFailure).first {
+            issues.append(Issue(severity: .warning, image: first.exam.source.path, partition: nil, sectorOffset: nil,
+                                message: "\(others) items could not be exported into \(first.exporter.rootPath); the first: \(firstOther)"))
+        }
+        return issues
     }
 
     /// Reserves `name` at the top of the output folder for our own file (the
     /// manifest), so that no exported file can take it.
     public func createReservedFile(_ name: String) throws(ExportError) -> ExportedFile {
         try exporter.create(components: [Array(name.utf8)])
+    }
+}
+
+/// The first full-disk error of an export, shared by the exporters writing
+/// into one folder from different threads: once one meets a full disk, none
+/// tries again.
+public final class ExportHalt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: ExportError?
+
+    public init() {}
+
+    var error: ExportError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
+    }
+
+    func stop(_ error: ExportError) {
+        lock.lock()
+        if first == nil { first = error }
+        lock.unlock()
     }
 }

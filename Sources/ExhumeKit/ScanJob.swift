@@ -165,10 +165,16 @@ public final class ScanJob {
             }
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
         }
+        // Files and carved items are exported from two lanes into one folder; the
+        // first full disk stops both.
+        let halt = ExportHalt()
+        var exporters: [RecoveryExporter] = []
         func exporter() throws -> RecoveryExporter? {
             guard options.export == .all || options.export == .media else { return nil }
-            return try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path,
-                                        force: true, mediaOnly: options.export == .media)
+            let exporter = try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path,
+                                                force: true, mediaOnly: options.export == .media, sharing: halt)
+            exporters.append(exporter)
+            return exporter
         }
 
         // Files: TSK reads them in first-block order through the content cursor.
@@ -231,6 +237,8 @@ public final class ScanJob {
         }
         try writer.finish()
         summary = tally.withLock { $0 }
+        // A full export disk stops the export (once, not per item); say so once.
+        summary.issues += RecoveryExporter.issues(of: exporters)
 
         // --export hits: only now are the hits known; read just those items again to write them.
         if options.export == .hits {
@@ -243,6 +251,7 @@ public final class ScanJob {
                         exportedPaths.withLock { $0[ScanRecords.key(of: result.item, in: exam)] = exported }
                     }
                 }
+                summary.issues += hitsExporter.issues
                 let paths = exportedPaths.withLock { $0 }
                 try database.setExported(image: imageID, paths: paths.mapValues { "export/img\(imageID)/\($0)" })
                 summary.exported = paths.count

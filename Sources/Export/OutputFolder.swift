@@ -78,7 +78,7 @@ enum OutputFolder {
             if mkdir(current, 0o755) != 0 {
                 let code = errno
                 if code != EEXIST {
-                    throw ExportError(code == ENOSPC ? .noSpace : .systemCall, path: display,
+                    throw ExportError(code == ENOSPC || code == EDQUOT ? .noSpace : .systemCall, path: display,
                                       message: "mkdir \(current)", errno: code)
                 }
             }

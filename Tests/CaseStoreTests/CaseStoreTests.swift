@@ -190,6 +190,26 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
         _ = second
     }
 
+    /// SQLITE_FULL (here from `max_page_count`, as a full disk gives it) is `.noSpace`, names
+    /// the case file, and leaves every batch committed before intact.
+    @Test func aFullDatabaseIsNoSpaceAndKeepsWhatWasCommitted() throws {
+        let folder = try caseFolder("full")
+        let db = try CaseDatabase(folder: folder)
+        let image = try db.addImage(sampleImage())
+        try db.insert((1...5).map { item(image, $0) })
+        try db.queue.inDatabase { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
+        }
+        #expect { try db.insert((6...2000).map { item(image, $0) }) } throws: { error in
+            guard let error = error as? CaseError else { return false }
+            return error.code == .noSpace && error.message.contains(folder.appendingPathComponent("case.sqlite").path)
+        }
+        #expect(try db.items().map(\.key) == (1...5).map { "fs@2048/addr \($0)" })
+        let check = try db.queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(check == "ok")
+    }
+
     @Test func corruptDatabaseGivesAClearError() throws {
         let folder = try caseFolder("corrupt")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

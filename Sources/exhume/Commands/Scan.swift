@@ -1,5 +1,7 @@
 import ArgumentParser
+import CaseStore
 import ExhumeKit
+import Export
 import Foundation
 
 extension Exhume {
@@ -10,7 +12,10 @@ extension Exhume {
                 The case folder holds case.sqlite (see the README for its schema) and export/. An interrupted \
                 scan (kill, crash, power loss) continues where it stopped when the same command is run again; \
                 items committed before are kept and not read again. A finished image is not scanned twice \
-                unless --rescan. Only one scan runs on a case at a time.
+                unless --rescan. Only one scan runs on a case at a time. When the export disk fills up \
+                the export stops there (one message at the end, exit 2) and every item is still \
+                recorded; when the disk under case.sqlite fills up the scan stops (exit 74) and the \
+                same command continues it once there is room.
                 """)
 
         @Argument(help: "One or more images (.E01, raw, split raw).")
@@ -72,6 +77,15 @@ extension Exhume {
                 }
             } catch let error as ExhumeError {
                 throw Diagnostics.fail(error)
+            } catch let error as CaseError where error.code == .noSpace {
+                // The batch that did not fit was rolled back; everything before it is in the case.
+                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error); what was recorded before is kept: make room and run the same command again to continue"))
+            } catch let error as CaseError where error.code == .io {
+                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
+            } catch let error as ExportError {
+                // The export folder cannot even be opened (a full disk while the scan goes on is
+                // not this: it stops the export and is reported at the end).
+                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
             } catch {
                 throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
