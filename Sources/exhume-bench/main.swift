@@ -4,7 +4,7 @@
 //   exhume-bench [--evidence DIR] [--runs N] [--files N] [--exhume PATH] [--only SECTION[,SECTION]]
 //                [--skip-many-files] [--skip-lookups]
 //
-// Sections: verify, timeline, hash, recover, lookups;
+// Sections: verify, timeline, hash, recover, lookups, scan (ScanBench.swift);
 // all of them run unless --only names some.
 // DIR is the standard evidence of ../shared/bench/make-evidence.sh (built
 // there with SIZE 1024 when missing). The many-files images are generated
@@ -17,7 +17,7 @@ import Glibc
 
 /// The parts of the benchmark that `--only` selects.
 enum Section: String, CaseIterable {
-    case verify, timeline, hash, recover, lookups
+    case verify, timeline, hash, recover, lookups, scan
 }
 
 struct Options {
@@ -203,6 +203,7 @@ func debianPackage(of tool: String) -> String {
     switch tool {
     case "ewfverify", "ewfinfo", "ewfexport": "ewf-tools"
     case "tsk_gettimes", "tsk_recover": "sleuthkit"
+    case "photorec": "testdisk"
     default: tool
     }
 }
@@ -255,7 +256,7 @@ let exhume = options.exhume ?? "\(packageRoot)/.build/release/exhume"
 guard FileManager.default.isExecutableFile(atPath: exhume) else {
     fail("no exhume binary at \(exhume): run `swift build -c release` first (make bench does)")
 }
-// The peers the selected sections cannot do without.
+// The peers the table sections cannot do without; the scan section checks its own and skips what is missing.
 var required: [String] = ["ewfinfo"]
 if options.wants(.verify) { required.append("ewfverify") }
 if options.wants(.timeline) { required.append("tsk_gettimes") }
@@ -346,4 +347,9 @@ if options.wants(.lookups) {
 }
 if rows.contains(where: { $0.ours.status != 0 && $0.ours.status != 2 }) {
     print("note: some exhume runs exited with an error status; their times are not comparable")
+}
+
+if options.wants(.scan) {
+    let scanRows = scanBench(exhume: exhume, evidence: evidence, scratch: "\(packageRoot)/.build/bench-scan", runs: runs)
+    printScanTable(scanRows)
 }
