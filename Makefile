@@ -5,7 +5,7 @@ DEB_PACKAGES := libtsk-dev libewf-dev libmagic-dev libsqlite3-dev sqlite3 sleuth
 FIXTURE := Fixtures/mbr.E01
 export TZ := UTC
 
-.PHONY: deps build demo test bench bench-carve fixtures clean
+.PHONY: deps build demo test bench bench-carve bench-scan fixtures clean
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -46,6 +46,17 @@ bench-carve: deps
 	CRUNS=$${CRUNS:-1} ONLY='^(photorec-|foremost-fat32$$|foremost-ext4$$|scalpel-|own-carve)' \
 	OWN_CARVE="$(CURDIR)/.build/release/exhume carve --all-space --types jpg,png,gif,pdf,mp4,mov --out {out} {img}" \
 	bash ../shared/bench/run-peers.sh $(EVIDENCE) .build/bench-carve-results
+
+# exhume scan against ewfverify and the chain ewfexport + tsk_recover -e + hashdeep + PhotoRec
+# (exhume-bench --only scan; RUNS=N for more than one run; about 1 GB of scratch per chain in .build).
+bench-scan: deps
+	@missing=$$(for p in testdisk hyperfine; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	swift build -c release --static-swift-stdlib
+	.build/release/exhume-bench --only scan --evidence $(EVIDENCE) --runs $${RUNS:-1}
 
 fixtures: deps
 	bash Fixtures/make-fixtures.sh

@@ -1,8 +1,11 @@
 // exhume-bench: times Exhume's commands against the peer tools on the same
 // inputs and prints MB/s and ratios. Not a test: speed is never asserted.
 //
-//   exhume-bench [--evidence DIR] [--runs N] [--files N] [--exhume PATH] [--skip-many-files] [--skip-lookups]
+//   exhume-bench [--evidence DIR] [--runs N] [--files N] [--exhume PATH] [--only SECTION[,SECTION]]
+//                [--skip-many-files] [--skip-lookups]
 //
+// Sections: verify, timeline, hash, recover, lookups, scan (ScanBench.swift);
+// all of them run unless --only names some.
 // DIR is the standard evidence of ../shared/bench/make-evidence.sh (built
 // there with SIZE 1024 when missing). The many-files images are generated
 // under .build/bench-many-files.
@@ -12,6 +15,11 @@ import Hashing
 import Glibc
 #endif
 
+/// The parts of the benchmark that `--only` selects.
+enum Section: String, CaseIterable {
+    case verify, timeline, hash, recover, lookups, scan
+}
+
 struct Options {
     var evidence: String?
     var runs = 3
@@ -20,6 +28,7 @@ struct Options {
     var manyFiles = true
     var sizeMiB = 1024
     var lookups = true
+    var sections = Set(Section.allCases)
 
     init(_ arguments: [String]) {
         var i = 1
@@ -37,14 +46,29 @@ struct Options {
             case "--size": sizeMiB = max(64, Int(value()) ?? 1024)
             case "--skip-many-files": manyFiles = false
             case "--skip-lookups": lookups = false
+            case "--only":
+                sections = []
+                for name in value().split(separator: ",") {
+                    guard let section = Section(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                        fail("unknown section \(name) for --only (sections: \(Section.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    sections.insert(section)
+                }
             case "-h", "--help":
-                print("usage: exhume-bench [--evidence DIR] [--runs N] [--files N] [--size MIB] [--exhume PATH] [--skip-many-files] [--skip-lookups]")
+                print("""
+                    usage: exhume-bench [--evidence DIR] [--runs N] [--files N] [--size MIB] [--exhume PATH]
+                                        [--only SECTION[,SECTION]] [--skip-many-files] [--skip-lookups]
+                    sections: \(Section.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)
+                    """)
                 exit(0)
             default: fail("unknown argument \(arguments[i])")
             }
             i += 1
         }
+        if !lookups { sections.remove(.lookups) }
     }
+
+    func wants(_ section: Section) -> Bool { sections.contains(section) }
 }
 
 func fail(_ message: String) -> Never {
@@ -169,6 +193,21 @@ func printTable(_ rows: [Row]) {
     print("ratio = peer time / exhume time (>= 1.0: exhume is at least as fast). Medians of the runs after a warm-up run; page cache warm.")
 }
 
+/// Whether `tool` is on the PATH.
+func installed(_ tool: String) -> Bool {
+    measure(["/usr/bin/which", tool]).status == 0
+}
+
+/// The Debian package that provides a peer tool, for install hints.
+func debianPackage(of tool: String) -> String {
+    switch tool {
+    case "ewfverify", "ewfinfo", "ewfexport": "ewf-tools"
+    case "tsk_gettimes", "tsk_recover": "sleuthkit"
+    case "photorec": "testdisk"
+    default: tool
+    }
+}
+
 /// Runs a shell script, failing loudly.
 func shell(_ script: String) {
     let process = Process()
@@ -217,8 +256,13 @@ let exhume = options.exhume ?? "\(packageRoot)/.build/release/exhume"
 guard FileManager.default.isExecutableFile(atPath: exhume) else {
     fail("no exhume binary at \(exhume): run `swift build -c release` first (make bench does)")
 }
-for tool in ["tsk_gettimes", "ewfverify", "ewfinfo", "tsk_recover", "hashdeep"] where measure(["/usr/bin/which", tool]).status != 0 {
-    fail("\(tool) is not installed (apt-get install sleuthkit ewf-tools hashdeep)")
+// The peers the table sections cannot do without; the scan section checks its own and skips what is missing.
+var required: [String] = ["ewfinfo"]
+if options.wants(.verify) { required.append("ewfverify") }
+if options.wants(.timeline) { required.append("tsk_gettimes") }
+if options.wants(.hash) || options.wants(.recover) { required += ["tsk_recover", "hashdeep"] }
+for tool in required where !installed(tool) {
+    fail("\(tool) is not installed (apt-get install \(debianPackage(of: tool)))")
 }
 
 let evidence = options.evidence ?? ProcessInfo.processInfo.environment["EXHUME_BENCH_EVIDENCE"]
@@ -235,49 +279,61 @@ if !FileManager.default.fileExists(atPath: "\(evidence)/fat32.E01") {
 var rows: [Row] = []
 let runs = options.runs
 
-log("verify vs ewfverify …")
-for name in ["fat32.E01", "ext4.E01", "fat32-none.E01"] {
-    let path = "\(evidence)/\(name)"
-    guard FileManager.default.fileExists(atPath: path) else { continue }
-    let bytes = mediaSize(path)
-    let ours = timed([exhume, "verify", path], runs: runs)
-    let peer = timed(["ewfverify", "-q", path], runs: runs)
-    rows.append(Row(task: "verify", input: name, bytes: bytes, ours: ours, peerName: "ewfverify", peer: peer))
+if options.wants(.verify) {
+    log("verify vs ewfverify …")
+    for name in ["fat32.E01", "ext4.E01", "fat32-none.E01"] {
+        let path = "\(evidence)/\(name)"
+        guard FileManager.default.fileExists(atPath: path) else { continue }
+        let bytes = mediaSize(path)
+        let ours = timed([exhume, "verify", path], runs: runs)
+        let peer = timed(["ewfverify", "-q", path], runs: runs)
+        rows.append(Row(task: "verify", input: name, bytes: bytes, ours: ours, peerName: "ewfverify", peer: peer))
+    }
 }
 
-log("timeline --format bodyfile vs tsk_gettimes …")
-var timelineInputs = ["fat32.raw", "ext4.raw", "fat32.E01", "ext4.E01"].map { "\(evidence)/\($0)" }
-if options.manyFiles {
-    timelineInputs += manyFilesImages(count: options.files, root: "\(packageRoot)/.build/bench-many-files")
-}
-for path in timelineInputs where FileManager.default.fileExists(atPath: path) {
-    let bytes = mediaSize(path)
-    let ours = timed([exhume, "timeline", path], runs: runs)
-    let peer = timed(["tsk_gettimes", path], runs: runs)
-    rows.append(Row(task: "timeline bodyfile", input: URL(fileURLWithPath: path).lastPathComponent, bytes: bytes,
-                    ours: ours, peerName: "tsk_gettimes", peer: peer))
+if options.wants(.timeline) {
+    log("timeline --format bodyfile vs tsk_gettimes …")
+    var timelineInputs = ["fat32.raw", "ext4.raw", "fat32.E01", "ext4.E01"].map { "\(evidence)/\($0)" }
+    if options.manyFiles {
+        timelineInputs += manyFilesImages(count: options.files, root: "\(packageRoot)/.build/bench-many-files")
+    }
+    for path in timelineInputs where FileManager.default.fileExists(atPath: path) {
+        let bytes = mediaSize(path)
+        let ours = timed([exhume, "timeline", path], runs: runs)
+        let peer = timed(["tsk_gettimes", path], runs: runs)
+        rows.append(Row(task: "timeline bodyfile", input: URL(fileURLWithPath: path).lastPathComponent, bytes: bytes,
+                        ours: ours, peerName: "tsk_gettimes", peer: peer))
+    }
 }
 
-log("hash and recover --all vs tsk_recover -e + hashdeep …")
-let scratch = "\(packageRoot)/.build/bench-scratch"
-for name in ["fat32.raw", "ext4.raw", "fat32.E01"] {
-    let path = "\(evidence)/\(name)"
-    guard FileManager.default.fileExists(atPath: path) else { continue }
-    let bytes = mediaSize(path)
-    // The peer chain: recover every file, then hash the copies (what an analyst does without Exhume).
-    let chain = ["/bin/bash", "-c", "rm -rf '\(scratch)/peer' && mkdir -p '\(scratch)/peer' && tsk_recover -e '\(path)' '\(scratch)/peer' >/dev/null && hashdeep -c md5,sha1,sha256 -r '\(scratch)/peer' >/dev/null"]
-    let peer = timed(chain, runs: runs)
-    let hash = timed([exhume, "hash", path], runs: runs)
-    rows.append(Row(task: "hash", input: name, bytes: bytes, ours: hash, peerName: "recover+hashdeep", peer: peer))
-    let recover = timed(["/bin/bash", "-c", "rm -rf '\(scratch)/own' && '\(exhume)' recover --all '\(path)' --out '\(scratch)/own'"], runs: runs)
-    rows.append(Row(task: "recover --all", input: name, bytes: bytes, ours: recover, peerName: "recover+hashdeep", peer: peer))
+if options.wants(.hash) || options.wants(.recover) {
+    log("hash and recover --all vs tsk_recover -e + hashdeep …")
+    let scratch = "\(packageRoot)/.build/bench-scratch"
+    for name in ["fat32.raw", "ext4.raw", "fat32.E01"] {
+        let path = "\(evidence)/\(name)"
+        guard FileManager.default.fileExists(atPath: path) else { continue }
+        let bytes = mediaSize(path)
+        // The peer chain: recover every file, then hash the copies (what an analyst does without Exhume).
+        let chain = ["/bin/bash", "-c", "rm -rf '\(scratch)/peer' && mkdir -p '\(scratch)/peer' && tsk_recover -e '\(path)' '\(scratch)/peer' >/dev/null && hashdeep -c md5,sha1,sha256 -r '\(scratch)/peer' >/dev/null"]
+        let peer = timed(chain, runs: runs)
+        if options.wants(.hash) {
+            let hash = timed([exhume, "hash", path], runs: runs)
+            rows.append(Row(task: "hash", input: name, bytes: bytes, ours: hash, peerName: "recover+hashdeep", peer: peer))
+        }
+        if options.wants(.recover) {
+            let recover = timed(["/bin/bash", "-c", "rm -rf '\(scratch)/own' && '\(exhume)' recover --all '\(path)' --out '\(scratch)/own'"], runs: runs)
+            rows.append(Row(task: "recover --all", input: name, bytes: bytes, ours: recover, peerName: "recover+hashdeep", peer: peer))
+        }
+    }
+    try? FileManager.default.removeItem(atPath: scratch)
 }
-try? FileManager.default.removeItem(atPath: scratch)
 
 print("exhume-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(runs) runs each, evidence \(evidence)")
-printTable(rows)
+if !rows.isEmpty {
+    printTable(rows)
+}
 
-if options.lookups {
+if options.wants(.lookups) {
     log("hash-set index: 10 million entries …")
     let dir = URL(fileURLWithPath: "\(packageRoot)/.build/bench-hashset")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -291,4 +347,9 @@ if options.lookups {
 }
 if rows.contains(where: { $0.ours.status != 0 && $0.ours.status != 2 }) {
     print("note: some exhume runs exited with an error status; their times are not comparable")
+}
+
+if options.wants(.scan) {
+    let scanRows = scanBench(exhume: exhume, evidence: evidence, scratch: "\(packageRoot)/.build/bench-scan", runs: runs)
+    printScanTable(scanRows)
 }
