@@ -52,6 +52,11 @@ public final class MediaStream: @unchecked Sendable {
         public var windowBytes: Int64 = 0
         public var fallbackBytes: Int64 = 0
         public var waits = 0
+        /// Seconds readers waited for room in the window, the in-order consumer
+        /// for stripes, and cursors for stripes.
+        public var readersBlocked = 0.0
+        public var inOrderWaiting = 0.0
+        public var cursorsWaiting = 0.0
     }
 
     /// - Parameters:
@@ -100,7 +105,11 @@ public final class MediaStream: @unchecked Sendable {
         }
         for index in 0..<stripeCount {
             condition.lock()
-            while ready[index] == nil { condition.wait() }
+            if ready[index] == nil {
+                let start = Date()
+                while ready[index] == nil { condition.wait() }
+                counters.inOrderWaiting += Date().timeIntervalSince(start)
+            }
             let stripe = ready[index]!
             condition.unlock()
             consume(Int64(index) * Int64(stripeSize), UnsafeRawBufferPointer(rebasing: stripe.buffer[0..<stripe.length]))
@@ -134,7 +143,9 @@ public final class MediaStream: @unchecked Sendable {
         while nextClaim < stripeCount {
             let lowest = marks.min() ?? 0
             guard nextClaim < lowest + window, let buffer = free.popLast() else {
+                let start = Date()
                 condition.wait()
+                counters.readersBlocked += Date().timeIntervalSince(start)
                 continue
             }
             let index = nextClaim
@@ -257,7 +268,9 @@ public final class MediaStream: @unchecked Sendable {
             // Behind the window, or so far ahead of this cursor's own mark that waiting could block it.
             if index < floor || index - marks[id] >= window { return false }
             waited = true
+            let start = Date()
             condition.wait()
+            counters.cursorsWaiting += Date().timeIntervalSince(start)
         }
     }
 

@@ -228,7 +228,7 @@ public final class ScanJob {
         let carveResult = carving.wait()
         if ProcessInfo.processInfo.environment["EXHUME_STREAM_STATS"] != nil {
             let c = stream.counts
-            FileHandle.standardError.write(Data("stream: window \(c.windowBytes) fallback \(c.fallbackBytes) waits \(c.waits)\n".utf8))
+            FileHandle.standardError.write(Data("stream: window \(c.windowBytes) fallback \(c.fallbackBytes) waits \(c.waits) readers blocked \(c.readersBlocked) in-order waiting \(c.inOrderWaiting) cursors waiting \(c.cursorsWaiting) md5 engine idle \(PairedMD5.shared.idle)\n".utf8))
         }
         router.route(to: nil)
         progress?(Progress(image: path, done: size, total: size, counts: tally.withLock { $0.bySource }))

@@ -68,6 +68,32 @@ struct PairedMD5Tests {
         }
     }
 
+    @Test func threeStreamsAtOnceFromAnyStartingOffset() {
+        let data = (0..<3).map { Self.random(100_000, seed: UInt64(20 + $0)) }
+        for (heads, count) in [([0, 0, 0], 90_000), ([1, 63, 32], 64), ([7, 0, 50], 70_001), ([3, 2, 1], 2)] {
+            var x = exhume_md5(), y = exhume_md5(), z = exhume_md5()
+            exhume_md5_init(&x)
+            exhume_md5_init(&y)
+            exhume_md5_init(&z)
+            data[0].withUnsafeBytes { p in
+                data[1].withUnsafeBytes { q in
+                    data[2].withUnsafeBytes { r in
+                        exhume_md5_update(&x, p.baseAddress, heads[0])
+                        exhume_md5_update(&y, q.baseAddress, heads[1])
+                        exhume_md5_update(&z, r.baseAddress, heads[2])
+                        exhume_md5_update3(&x, p.baseAddress! + heads[0], &y, q.baseAddress! + heads[1],
+                                           &z, r.baseAddress! + heads[2], count)
+                    }
+                }
+            }
+            for (k, var context) in [x, y, z].enumerated() {
+                var digest = [UInt8](repeating: 0, count: 16)
+                exhume_md5_final(&context, &digest)
+                #expect(Digests.hex(digest) == Self.reference(Array(data[k][0..<(heads[k] + count)])), "stream \(k) \(heads)+\(count)")
+            }
+        }
+    }
+
     @Test func threadsHashingAtOnceGetTheirOwnDigests() async {
         // Big and small updates from several threads at once, so that hosts take
         // guests, give them back part-way and finish alone, in every order.
