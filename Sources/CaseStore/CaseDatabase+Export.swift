@@ -13,4 +13,12 @@ extension CaseDatabase {
             }
         }
     }
+
+    /// Where an image's items were exported (paths relative to the case folder).
+    public func exportedPaths(image: Int64) throws -> Set<String> {
+        try queue.read { db in
+            try String.fetchSet(db, sql: "SELECT exported_path FROM item WHERE image_id = ? AND exported_path IS NOT NULL",
+                                arguments: [image])
+        }
+    }
 }

@@ -110,6 +110,9 @@ public final class ScanJob {
             if existing.status != "complete" {
                 known = try database.itemKeys(image: id)
                 summary.resumedFrom = known.count
+                // Files the interrupted run wrote for items it had not committed yet are
+                // written again now: remove them, or they would stay unrecorded beside `name~2`.
+                try removeUnrecordedExports(image: id)
             }
         } else {
             imageID = try database.addImage(ScanRecords.image(exam, path: absolute))
@@ -308,6 +311,25 @@ public final class ScanJob {
     public static func lock(caseFolder: URL) throws -> AnyObject {
         try FileManager.default.createDirectory(at: caseFolder, withIntermediateDirectories: true)
         return try CaseDatabase.acquireScanLock(folder: caseFolder)
+    }
+
+    /// Deletes files under `export/img<N>/` that no item of the case points to.
+    /// Only the scan writes there, so such a file is a leftover of an interrupted run.
+    private func removeUnrecordedExports(image: Int64) throws {
+        let root = exportFolder(image)
+        guard FileManager.default.fileExists(atPath: root.path) else { return }
+        let recorded = try database.exportedPaths(image: image)
+        let prefix = "export/img\(image)/"
+        let rootPath = root.standardizedFileURL.path + "/"
+        guard let walk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
+        for case let url as URL in walk {
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(rootPath),
+                  (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true else { continue }
+            if !recorded.contains(prefix + path.dropFirst(rootPath.count)) {
+                try FileManager.default.removeItem(at: url)
+            }
+        }
     }
 
     private func exportFolder(_ image: Int64) -> URL {

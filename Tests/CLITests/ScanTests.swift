@@ -98,6 +98,42 @@ struct ScanTests {
         #expect(try caseItems(killed) == (try caseItems(full)))
     }
 
+    @Test func resumeWithExportWritesEachFileOnce() throws {
+        let dir = try Locations.temporaryDirectory("resumeexport")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("ntfs.raw", in: dir)
+        let reference = dir.appendingPathComponent("reference")
+        #expect(try Oracle.exhume(["scan", image, "--case", reference.path, "--batch-size", "3", "--export", "all"]).status == 0)
+        let expectedFiles = try exportedFiles(reference)
+        #expect(expectedFiles.count > 5)
+        let folder = dir.appendingPathComponent("crashed")
+        // Killed after two commits: items of the third batch were exported but not recorded.
+        let crashed = try Oracle.run("env", ["EXHUME_TEST_CRASH_AFTER_BATCHES=2", Locations.exhumeBinary.path,
+                                             "scan", image, "--case", folder.path, "--batch-size", "3", "--export", "all"])
+        #expect(crashed.status == 137)
+        let resumed = try Oracle.exhume(["scan", image, "--case", folder.path, "--batch-size", "3", "--export", "all"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try caseItems(folder) == (try caseItems(reference)))
+        // The same files on disk as an uninterrupted run, each recorded, none twice (no `name~2`).
+        #expect(try exportedFiles(folder) == expectedFiles)
+        let recorded = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                                  "SELECT exported_path FROM item WHERE exported_path IS NOT NULL"]).text
+        #expect(Set(recorded.split(separator: "\n").map(String.init)) == Set(expectedFiles.keys.map { "export/img1/\($0)" }))
+    }
+
+    /// Exported files under `export/img1`: relative path → SHA-256 of the content.
+    private func exportedFiles(_ folder: URL) throws -> [String: String] {
+        let root = folder.appendingPathComponent("export/img1")
+        let listing = try Oracle.run("bash", ["-c", "cd \"$1\" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum", "_", root.path]).text
+        var files: [String: String] = [:]
+        for line in listing.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            files[String(parts[1].trimmingCharacters(in: .whitespaces).dropFirst(2))] = String(parts[0])
+        }
+        return files
+    }
+
     @Test func aSecondScanOfTheSameCaseIsRefused() throws {
         let dir = try Locations.temporaryDirectory("lock")
         defer { try? FileManager.default.removeItem(at: dir) }
