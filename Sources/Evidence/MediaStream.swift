@@ -46,6 +46,7 @@ public final class MediaStream: @unchecked Sendable {
     private var marks: [Int] = [0]
     private var failures: [MediaVerification.ReadFailure] = []
     private var counters = Counters()
+    private var cancelled = false
 
     /// How the cursors' reads were served, for tuning and the benchmark.
     public struct Counters: Sendable {
@@ -105,6 +106,10 @@ public final class MediaStream: @unchecked Sendable {
         }
         for index in 0..<stripeCount {
             condition.lock()
+            if cancelled {
+                condition.unlock()
+                break
+            }
             if ready[index] == nil {
                 let start = Date()
                 while ready[index] == nil { condition.wait() }
@@ -120,6 +125,16 @@ public final class MediaStream: @unchecked Sendable {
             condition.unlock()
         }
         group.wait()
+    }
+
+    /// Stops reading: ``run(_:)`` returns after the stripe it is on (the media
+    /// was not read to its end), readers stop, waiting cursors go to the fallback.
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        marks = marks.map { _ in Int.max }
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Bytes the readers could not read (hashed as zeros), in media order.
@@ -140,7 +155,7 @@ public final class MediaStream: @unchecked Sendable {
     private func produce(with source: any ImageSource) {
         // Readers take stripes in turn as they free up, so a slow stripe does not hold the other reader.
         condition.lock()
-        while nextClaim < stripeCount {
+        while nextClaim < stripeCount, !cancelled {
             let lowest = marks.min() ?? 0
             guard nextClaim < lowest + window, let buffer = free.popLast() else {
                 let start = Date()
@@ -266,7 +281,7 @@ public final class MediaStream: @unchecked Sendable {
                 return true
             }
             // Behind the window, or so far ahead of this cursor's own mark that waiting could block it.
-            if index < floor || index - marks[id] >= window { return false }
+            if cancelled || index < floor || index - marks[id] >= window { return false }
             waited = true
             let start = Date()
             condition.wait()

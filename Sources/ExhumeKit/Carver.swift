@@ -57,7 +57,7 @@ public final class Carver {
     /// Reading through a ``MediaStream/Cursor``, the carver moves its mark to
     /// each page it scans, so the stream keeps the page and what follows it.
     public func carve(_ regions: [CarveRegion], progress: ((Int64) -> Void)? = nil,
-                      found report: ((CarvedExtent) -> Void)? = nil)
+                      stop: (() -> Bool)? = nil, found report: ((CarvedExtent) -> Void)? = nil)
         -> (extents: [CarvedExtent], issues: [Issue], statistics: Statistics) {
         let cursor = source as? MediaStream.Cursor
         var found: [CarvedExtent] = []
@@ -70,10 +70,11 @@ public final class Carver {
         defer { head.deallocate() }
 
         for region in regions {
+            if stop?() == true { break }
             var page = region.extent.offset
             var skipUntil: Int64 = 0
             var candidatesHere = 0
-            while page < region.extent.end {
+            while page < region.extent.end, stop?() != true {
                 cursor?.advance(to: page)
                 let pageLength = Int(min(Int64(pageSize), region.extent.end - page))
                 let readLength = Int(min(Int64(pageSize + margin), region.extent.end - page))

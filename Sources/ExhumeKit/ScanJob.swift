@@ -186,6 +186,7 @@ public final class ScanJob {
         let filesDone = Worker.start {
             defer { files.value.cursor.finish() }
             for item in files.value.items {
+                if writer.failed.load(ordering: .acquiring) { break }   // the case cannot take more
                 if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
                 files.value.session.add(item)
             }
@@ -199,7 +200,7 @@ public final class ScanJob {
             carving.start {
                 defer { cursor.finish() }
                 let (carver, session, regions, known) = carved.value
-                let result = carver.carve(regions, found: { extent in
+                let result = carver.carve(regions, stop: { writer.failed.load(ordering: .acquiring) }, found: { extent in
                     let item = ContentItem(sequence: 0, carved: extent)
                     guard !known.contains(ScanRecords.key(of: item, in: exam)) else { return }
                     session.add(item, from: cursor)
@@ -218,6 +219,7 @@ public final class ScanJob {
         var imageSHA1 = storedDigests?.storedMD5 == nil && storedDigests?.storedSHA1 != nil ? SHALane() : nil
         var lastReport = 0.0
         stream.run { offset, bytes in
+            if writer.failed.load(ordering: .acquiring) { stream.cancel() }
             imageMD5.update(bytes)
             imageSHA1?.update(bytes)
             let now = Date().timeIntervalSinceReferenceDate
@@ -392,6 +394,8 @@ final class BatchWriter: @unchecked Sendable {
     private let batchSize: Int
     private var pending: [CaseStore.ItemRecord] = []
     private var failure: Error?
+    /// Set once a commit failed (a full case disk): the scan stops reading.
+    let failed = Atomic<Bool>(false)
     private var batches = 0
     /// Test hook: `EXHUME_TEST_CRASH_AFTER_BATCHES=N` ends the process abruptly
     /// (`_exit`, no cleanup) after N committed batches, as a kill -9 would.
@@ -425,6 +429,7 @@ final class BatchWriter: @unchecked Sendable {
             if let crashAfter, batches >= crashAfter { _exit(137) }
         } catch {
             failure = error
+            failed.store(true, ordering: .releasing)
         }
     }
 
