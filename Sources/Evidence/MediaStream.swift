@@ -56,6 +56,8 @@ public final class MediaStream: @unchecked Sendable {
         /// Seconds readers waited for room in the window, the in-order consumer
         /// for stripes, and cursors for stripes.
         public var readersBlocked = 0.0
+        /// Of which, by the consumer holding the lowest mark (0: in-order, then cursors by creation).
+        public var blockedBy: [Int: Double] = [:]
         public var inOrderWaiting = 0.0
         public var cursorsWaiting = 0.0
     }
@@ -159,8 +161,10 @@ public final class MediaStream: @unchecked Sendable {
             let lowest = marks.min() ?? 0
             guard nextClaim < lowest + window, let buffer = free.popLast() else {
                 let start = Date()
+                let holder = marks.firstIndex(of: lowest) ?? -1
                 condition.wait()
                 counters.readersBlocked += Date().timeIntervalSince(start)
+                counters.blockedBy[holder, default: 0] += Date().timeIntervalSince(start)
                 continue
             }
             let index = nextClaim

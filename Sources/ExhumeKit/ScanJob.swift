@@ -231,9 +231,20 @@ public final class ScanJob {
         }
         filesDone.wait()
         let carveResult = carving.wait()
+        // Diagnostics for tuning (README, Benchmark): how the stream and the MD5 engine spent their time.
         if ProcessInfo.processInfo.environment["EXHUME_STREAM_STATS"] != nil {
             let c = stream.counts
-            FileHandle.standardError.write(Data("stream: window \(c.windowBytes) fallback \(c.fallbackBytes) waits \(c.waits) readers blocked \(c.readersBlocked) in-order waiting \(c.inOrderWaiting) cursors waiting \(c.cursorsWaiting) md5 engine idle \(PairedMD5.shared.idle)\n".utf8))
+            func ms(_ seconds: Double) -> String { "\(Int(seconds * 1000)) ms" }
+            let holders = c.blockedBy.sorted { $0.key < $1.key }
+                .map { "\($0.key == 0 ? "image digest" : $0.key == 1 ? "files" : "carver") \(ms($0.value))" }
+            let lines = [
+                "stream: \(c.windowBytes >> 20) MiB read from the window, \(c.fallbackBytes >> 20) MiB straight from the image",
+                "stream: readers waited \(ms(c.readersBlocked)) for room (held by: \(holders.joined(separator: ", "))), "
+                    + "the image digest \(ms(c.inOrderWaiting)) for stripes, cursors \(ms(c.cursorsWaiting)) for stripes",
+                "md5 engine: idle \(ms(PairedMD5.shared.idle)); MiB hashed alone / in pairs / in threes: "
+                    + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
+            ]
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         router.route(to: nil)
         progress?(Progress(image: path, done: size, total: size, counts: tally.withLock { $0.bySource }))

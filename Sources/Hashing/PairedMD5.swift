@@ -66,6 +66,13 @@ public final class PairedMD5: @unchecked Sendable {
     private var waiting: [Job] = []
     private var started = false
     private var idleSeconds = 0.0
+    private var widths = [Int64](repeating: 0, count: 4)
+    /// Bytes hashed alone, in pairs and in threes (diagnostics).
+    public var bytesByWidth: [Int64] {
+        condition.lock()
+        defer { condition.unlock() }
+        return Array(widths.dropFirst())
+    }
     /// Seconds the engine waited for work (diagnostics).
     public var idle: Double {
         condition.lock()
@@ -97,6 +104,7 @@ public final class PairedMD5: @unchecked Sendable {
     /// it takes waiting jobs into free places.
     private func run() {
         var active: [Job] = []
+        var hashed: [Int64] = [0, 0, 0, 0]   // published to `widths` under the lock
         while true {
             condition.lock()
             if active.isEmpty && waiting.isEmpty {
@@ -118,8 +126,11 @@ public final class PairedMD5: @unchecked Sendable {
                 exhume_md5_update(active[0].context, active[0].next, n)
             }
             for job in active { job.advance(n) }
+            hashed[active.count] += Int64(n * active.count)
             if active.contains(where: { $0.remaining == 0 }) {
                 condition.lock()
+                for width in 1...3 { widths[width] += hashed[width] }
+                hashed = [0, 0, 0, 0]
                 for job in active where job.remaining == 0 { job.done = true }
                 active.removeAll { $0.done }
                 condition.broadcast()
