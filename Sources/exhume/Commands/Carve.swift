@@ -13,7 +13,14 @@ extension Exhume {
                 Each candidate header is confirmed with libmagic and its structure walked to find the file's \
                 true end (JPEG, PNG, GIF, BMP, TIFF, WebP/AVI, MP4/MOV/HEIC, PDF, ZIP…). Carved files go to \
                 DIR/carved/OFFSET.ext (OFFSET-partial.ext when truncated), hashed and typed on the way; \
-                DIR/manifest.jsonl has one object per carved file.
+                DIR/manifest.jsonl has one object per carved file, written as files complete.
+
+                When the output disk fills up, the export stops at the first file that does not fit (its \
+                partial file is removed); every carved item is still hashed and listed, those not written \
+                with export_error. Room for each file's manifest line is set aside before the file is \
+                written, so every file on disk is in the manifest. Lines that find no room in it are printed \
+                on standard output instead (the same JSON objects, before the summary); the manifest always \
+                ends with a whole line. One warning says so; exit status 2.
                 """)
 
         @OptionGroup var image: ImageOptions
@@ -54,10 +61,12 @@ extension Exhume {
                 if ruleSet.rules.isEmpty { throw Diagnostics.fail(ExhumeError(.usage, "no carving rule matches --types \(types)")) }
             }
             let exporter: RecoveryExporter
-            let manifest: ExportedFile
+            let manifest: ManifestWriter
             do {
                 exporter = try RecoveryExporter(exam: exam, outputFolder: out, force: force)
-                manifest = try exporter.createReservedFile("manifest.jsonl")
+                manifest = try ManifestWriter(in: exporter, image: exam.source.path)
+            } catch let error as ExhumeError {
+                throw Diagnostics.fail(error)
             } catch {
                 throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
             }
@@ -74,6 +83,7 @@ extension Exhume {
                     .carve(regions) { bar.update(done: $0, total: total) }
                 bar.update(done: total, total: total)
             } catch {
+                manifest.close()
                 throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
 
@@ -82,27 +92,35 @@ extension Exhume {
             let pipeline = ContentPipeline(exam: exam, options: options)
             let items = carved.enumerated().map { ContentItem(sequence: $0.offset, carved: $0.element) }
             let tally = Mutex(RunTally())
-            let writer = ManifestWriter(manifest)
+            let export = ManifestedExporter(exporter, manifest: manifest)
             do {
-                try pipeline.run(items, exporter: exporter) { result in
+                try pipeline.run(items, exporter: export) { result in
                     tally.withLock { $0.add(result) }
-                    writer.append(ItemRecord.json(result, in: exam, exported: true))
+                    manifest.append(result, line: ItemRecord.json(result, in: exam, exported: true))
                 }
             } catch {
+                manifest.close()
                 throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
-            if let failure = writer.finish() {
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "cannot write the manifest: \(failure)"))
-            }
+            // Lines the manifest had no room for are printed here, before the summary.
+            let written = manifest.close()
+            let report = ExportReport(export, manifest: written, image: exam.source.path)
             let result = tally.withLock { $0 }
             let sink = OutputSink()
             sink.line("Carved \(carved.count) files (\(statistics.complete) complete, \(statistics.partial) partial) from \(statistics.bytesScanned) bytes in \(regions.count) regions into \(out)")
             sink.line("Candidates: \(statistics.candidates); rejected by libmagic \(statistics.rejectedByMagic), by structure \(statistics.rejectedByStructure)")
             if result.hits > 0 { sink.line("Known-hash hits: \(result.hits)") }
-            if result.exportErrors > 0 { sink.line("Not written: \(result.exportErrors) (see export_error in the manifest)") }
-            sink.line("Manifest: \(out)/manifest.jsonl")
-            do { try sink.flush() } catch { throw Diagnostics.fail(error) }
-            try Diagnostics.finish(exam.issues.filter { $0.severity == .warning } + regionIssues + carveIssues)
+            if result.exportErrors > 0 { sink.line("Not written: \(result.exportErrors) (see export_error in \(written.overflowed > 0 ? "the manifest and the lines above" : "the manifest"))") }
+            sink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
+            let issues = exam.issues.filter { $0.severity == .warning } + regionIssues + carveIssues + report.issues
+            // When the summary cannot be printed the problems are still said, before the error.
+            var failure = report.error
+            do { try sink.flush() } catch { failure = failure ?? error }
+            if let failure {
+                Diagnostics.report(issues)
+                throw Diagnostics.fail(failure)
+            }
+            try Diagnostics.finish(issues)
         }
     }
 }

@@ -10,7 +10,15 @@ extension Exhume {
             discussion: """
                 Files go to DIR/[vol_SECTOR/]path as tsk_recover lays them out (NTFS streams as name:stream), \
                 names sanitized so nothing can escape DIR, nothing overwritten. DIR/manifest.jsonl has one \
-                object per item: the fields of `hash --format json` plus `exported` (path relative to DIR).
+                object per item: the fields of `hash --format json` plus `exported` (path relative to DIR), \
+                written as items complete.
+
+                When the output disk fills up, the export stops at the first file that does not fit (its \
+                partial file is removed) and no more files are tried; every item is still hashed and listed, \
+                those not written with export_error. Room for each file's manifest line is set aside before \
+                the file is written, so every file on disk is in the manifest. Lines of unwritten items that \
+                find no room in it are printed on standard output instead (the same JSON objects, before the \
+                summary); the manifest always ends with a whole line. One warning says so; exit status 2.
                 """)
 
         @OptionGroup var image: ImageOptions
@@ -44,13 +52,16 @@ extension Exhume {
         func run() throws {
             let exam = try image.examine(sectorOffset: offset.offset)
             let exporter: RecoveryExporter
-            let manifest: ExportedFile
+            let manifest: ManifestWriter
             do {
                 exporter = try RecoveryExporter(exam: exam, outputFolder: out, force: force, mediaOnly: mediaOnly)
-                manifest = try exporter.createReservedFile("manifest.jsonl")
+                manifest = try ManifestWriter(in: exporter, image: exam.source.path)
+            } catch let error as ExhumeError {
+                throw Diagnostics.fail(error)
             } catch {
                 throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
             }
+            let export = ManifestedExporter(exporter, manifest: manifest, mediaOnly: mediaOnly)
             var options = ContentPipeline.Options()
             options.hashSets = try hashSets.library()
             let pipeline = ContentPipeline(exam: exam, options: options)
@@ -59,67 +70,36 @@ extension Exhume {
             let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
             let bar = ProgressBar(label: "recover")
             let tally = Mutex(RunTally())
-            let writer = ManifestWriter(manifest)
             do {
-                try pipeline.run(items, exporter: exporter, progress: { bar.update(done: min($0, total), total: total) }) { result in
+                try pipeline.run(items, exporter: export, progress: { bar.update(done: min($0, total), total: total) }) { result in
                     tally.withLock { $0.add(result) }
-                    writer.append(ItemRecord.json(result, in: exam, exported: true))
+                    manifest.append(result, line: ItemRecord.json(result, in: exam, exported: true))
                 }
             } catch {
+                manifest.close()
                 throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
             }
             bar.update(done: total, total: total)
-            if let failure = writer.finish() {
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "cannot write the manifest: \(failure)"))
-            }
+            // Lines the manifest had no room for are printed here, before the summary.
+            let written = manifest.close()
+            let report = ExportReport(export, manifest: written, image: exam.source.path)
             let result = tally.withLock { $0 }
             let outSink = OutputSink()
             outSink.line("Recovered \(result.exported) of \(result.items) items (\(result.bytes) bytes) into \(out)")
             if result.readErrors > 0 { outSink.line("Read incompletely: \(result.readErrors) (content TSK could not fully recover; see read_error in the manifest)") }
-            if result.exportErrors > 0 { outSink.line("Not written: \(result.exportErrors) (see export_error in the manifest)") }
+            if result.exportErrors > 0 { outSink.line("Not written: \(result.exportErrors) (see export_error in \(written.overflowed > 0 ? "the manifest and the lines above" : "the manifest"))") }
             if result.hits > 0 { outSink.line("Known-hash hits: \(result.hits)") }
             if result.mismatches > 0 { outSink.line("Extension mismatches: \(result.mismatches)") }
-            outSink.line("Manifest: \(out)/manifest.jsonl")
-            do { try outSink.flush() } catch { throw Diagnostics.fail(error) }
-            var issues = exam.issues + walkIssues
-            if result.exportErrors > 0 {
-                issues.append(Issue(severity: .warning, image: exam.source.path, partition: nil, sectorOffset: nil,
-                                    message: "\(result.exportErrors) items could not be written"))
+            outSink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
+            let issues = exam.issues + walkIssues + report.issues
+            // When the summary cannot be printed the problems are still said, before the error.
+            var failure = report.error
+            do { try outSink.flush() } catch { failure = failure ?? error }
+            if let failure {
+                Diagnostics.report(issues)
+                throw Diagnostics.fail(failure)
             }
             try Diagnostics.finish(issues)
         }
-    }
-}
-
-/// Appends manifest lines from the delivery queue; remembers the first write error.
-final class ManifestWriter: @unchecked Sendable {
-    private let file: ExportedFile
-    private var buffer: [UInt8] = []
-    private var failure: String?
-
-    init(_ file: ExportedFile) { self.file = file }
-
-    func append(_ line: [UInt8]) {
-        buffer += line
-        buffer.append(0x0A)
-        if buffer.count >= 64 << 10 { drain() }
-    }
-
-    private func drain() {
-        guard failure == nil, !buffer.isEmpty else { return }
-        do {
-            try buffer.withUnsafeBytes { try file.write($0) }
-        } catch {
-            failure = "\(error)"
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() -> String? {
-        drain()
-        if failure == nil {
-            do { _ = try file.finish() } catch { failure = error.description }
-        }
-        return failure
     }
 }
