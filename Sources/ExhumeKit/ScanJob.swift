@@ -155,7 +155,7 @@ public final class ScanJob {
         let writer = BatchWriter(database: database, image: imageID, exam: exam, batchSize: options.batchSize)
         let tally = Mutex(summary)
         let hitItems = Mutex([ContentItem]())
-        let deliver: @Sendable (ItemResult) -> Void = { result in
+        let record: @Sendable (ItemResult) -> Void = { result in
             writer.add(result)
             tally.withLock {
                 $0.items += 1
@@ -167,6 +167,14 @@ public final class ScanJob {
                 if result.exported != nil { $0.exported += 1 }
             }
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
+        }
+        // A carved item that is exactly a deleted file's content takes the file's digests
+        // (not when exporting: its own copy is written from its own bytes).
+        let twins = options.carve && (options.export == .none || options.export == .hits)
+            ? UncheckedBox(CarvedTwins(items: items, exam: exam)) : nil
+        let deliver: @Sendable (ItemResult) -> Void = { result in
+            record(result)
+            twins?.value.fileDone(result, in: exam, deliver: record)
         }
         // Files and carved items are exported from two lanes into one folder; the
         // first full disk stops both.
@@ -203,6 +211,7 @@ public final class ScanJob {
                 let result = carver.carve(regions, stop: { writer.failed.load(ordering: .acquiring) }, found: { extent in
                     let item = ContentItem(sequence: 0, carved: extent)
                     guard !known.contains(ScanRecords.key(of: item, in: exam)) else { return }
+                    if twins?.value.adopt(item, deliver: record) == true { return }
                     session.add(item, from: cursor)
                 })
                 session.finish()
@@ -243,6 +252,7 @@ public final class ScanJob {
                     + "the image digest \(ms(c.inOrderWaiting)) for stripes, cursors \(ms(c.cursorsWaiting)) for stripes",
                 "md5 engine: idle \(ms(PairedMD5.shared.idle)); MiB hashed alone / in pairs / in threes: "
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
+                "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
             ]
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -250,6 +260,10 @@ public final class ScanJob {
         progress?(Progress(image: path, done: size, total: size, counts: tally.withLock { $0.bySource }))
         if let (_, carveIssues, _) = carveResult {
             tally.withLock { $0.issues += carveIssues }
+        }
+        // Twins whose file could not be read cleanly after all: hashed from their own bytes.
+        if let leftovers = twins?.value.leftovers(), !leftovers.isEmpty {
+            try pipeline.run(leftovers, deliver: record)
         }
         try writer.finish()
         summary = tally.withLock { $0 }

@@ -13,12 +13,17 @@ public struct ContentRef: Sendable, Hashable, Codable {
     /// filler); nil for resident or empty content.
     public var firstBlock: UInt64?
     public var size: Int64
+    /// The content is stored as it is read, in one run of blocks from
+    /// `firstBlock` on (not compressed, not encrypted, no sparse or filler
+    /// part): its bytes are the image's bytes there.
+    public var contiguous: Bool
 
-    public init(metaAddress: UInt64, attribute: AttributeID?, firstBlock: UInt64?, size: Int64) {
+    public init(metaAddress: UInt64, attribute: AttributeID?, firstBlock: UInt64?, size: Int64, contiguous: Bool = false) {
         self.metaAddress = metaAddress
         self.attribute = attribute
         self.firstBlock = firstBlock
         self.size = size
+        self.contiguous = contiguous
     }
 }
 
@@ -151,21 +156,33 @@ extension FileEntry {
         let attr = attribute ?? tsk_fs_file_attr_get(file)
         tsk_error_reset()
         var first: UInt64?
+        var contiguous = false
         if let attr, attr.pointee.flags.rawValue & TSK_FS_ATTR_NONRES.rawValue != 0 {
             var run = attr.pointee.nrd.run
+            var stored = 0
+            var holes = false
+            var firstRun: UnsafeMutablePointer<TSK_FS_ATTR_RUN>?
             while let current = run {
                 let flags = current.pointee.flags.rawValue
-                if current.pointee.len > 0,
-                   flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE.rawValue | TSK_FS_ATTR_RUN_FLAG_FILLER.rawValue) == 0 {
-                    first = UInt64(current.pointee.addr)
-                    break
+                if flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE.rawValue | TSK_FS_ATTR_RUN_FLAG_FILLER.rawValue) != 0 {
+                    holes = true
+                } else if current.pointee.len > 0 {
+                    stored += 1
+                    if firstRun == nil { firstRun = current }
                 }
                 run = current.pointee.next
+            }
+            if let firstRun {
+                first = UInt64(firstRun.pointee.addr)
+                let transformed = attr.pointee.flags.rawValue & (TSK_FS_ATTR_COMP.rawValue | TSK_FS_ATTR_ENC.rawValue) != 0
+                let blockSize = Int64(file.pointee.fs_info.pointee.block_size)
+                contiguous = stored == 1 && !holes && !transformed && firstRun.pointee.offset == 0
+                    && Int64(firstRun.pointee.len) * blockSize >= entry.size
             }
         }
         // A named stream is read by type and id; the default attribute by walking the file.
         let isNamedStream = entry.streamName != nil
         return ContentRef(metaAddress: entry.metaAddress, attribute: isNamedStream ? entry.attribute : nil,
-                          firstBlock: first, size: entry.size)
+                          firstBlock: first, size: entry.size, contiguous: contiguous)
     }
 }

@@ -65,6 +65,49 @@ struct ScanTests {
         #expect(try caseItems(folder) == expected.sorted())
     }
 
+    /// A deleted picture whose clusters are intact is listed as a deleted file and
+    /// carved again; the carved item takes the file's digests instead of being hashed
+    /// twice, and they must be exactly what `carve` computes from the carved bytes.
+    @Test func aCarvedTwinOfADeletedFileGetsTheSameDigestsAsCarve() throws {
+        let dir = try Locations.temporaryDirectory("twins")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let evidence = dir.appendingPathComponent("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let image = evidence.appendingPathComponent("twins.raw").path
+        let samples = Locations.packageRoot.appendingPathComponent("Tests/CarvingTests/Samples")
+        let build = try Oracle.run("bash", ["-c", """
+            set -e
+            mkfs.fat -C -n TWINS -s 1 "$1" 4096 >/dev/null
+            for f in baseline.jpg image.png doc.pdf video.mp4; do mcopy -i "$1" "$2/$f" "::/$f"; done
+            mcopy -i "$1" "$2/multipage.tif" ::/kept.tif
+            mdel -i "$1" ::/baseline.jpg ::/image.png ::/doc.pdf ::/video.mp4
+            """, "_", image, samples.path])
+        #expect(build.status == 0, "\(build.stderr)")
+        let folder = dir.appendingPathComponent("case")
+        let scan = try Oracle.run("env", ["EXHUME_STREAM_STATS=1", Locations.exhumeBinary.path, "scan", image, "--case", folder.path])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.stderr.contains("carved twins of deleted files (digests taken from the file): 4"), "\(scan.stderr)")
+
+        let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        let carveOut = dir.appendingPathComponent("carved")
+        #expect(try Oracle.exhume(["carve", image, "--out", carveOut.path]).status == 0)
+        let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        var expected = hashed.map { "\($0["source"]!)|\($0["path"]!)||\($0["sha256"]!)" }
+        expected += carved.map { "carved|carved/\($0["offset"]!).\(($0["exported"] as? String ?? "").split(separator: ".").last ?? "")|\($0["offset"]!)|\($0["sha256"]!)" }
+        #expect(try caseItems(folder) == expected.sorted())
+
+        // The situation happened: the four deleted pictures were carved again.
+        let deleted = Set(hashed.filter { "\($0["source"]!)" == "deleted" }.map { "\($0["sha256"]!)" })
+        let twins = carved.filter { deleted.contains("\($0["sha256"]!)") }
+        #expect(twins.count == 4, "carved twins of deleted files: \(twins.count)")
+        // Their type is judged by their own (carved) name.
+        let mismatches = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                                    "SELECT count(*) FROM item WHERE source = 'carved' AND (ext_mismatch = 1 OR mime IS NULL)"]).text
+        #expect(mismatches.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test func resumeAfterACrashEqualsAnUninterruptedScan() throws {
         let dir = try Locations.temporaryDirectory("resume")
         defer { try? FileManager.default.removeItem(at: dir) }

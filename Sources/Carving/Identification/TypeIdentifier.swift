@@ -10,6 +10,12 @@ public struct ContentType: Sendable, Hashable, Codable {
     /// The name's extension claims another kind of content than the bytes
     /// hold (a JPEG named `.dll`, a video named `.txt`, text named `.jpg`).
     public var extensionMismatch: Bool
+
+    /// The same content judged under another name (the mismatch depends on the name).
+    public func named(_ name: [UInt8]) -> ContentType {
+        ContentType(mime: mime, description: description,
+                    extensionMismatch: ExtensionTable.mismatch(mime: mime, name: name))
+    }
 }
 
 /// Identifies content with libmagic (`magic_buffer` on the first bytes).
