@@ -60,6 +60,8 @@ public final class MediaStream: @unchecked Sendable {
         public var blockedBy: [Int: Double] = [:]
         public var inOrderWaiting = 0.0
         public var cursorsWaiting = 0.0
+        /// Of which, by cursor (1 = the first made).
+        public var waitingByCursor: [Int: Double] = [:]
     }
 
     /// - Parameters:
@@ -290,6 +292,7 @@ public final class MediaStream: @unchecked Sendable {
             let start = Date()
             condition.wait()
             counters.cursorsWaiting += Date().timeIntervalSince(start)
+            counters.waitingByCursor[id, default: 0] += Date().timeIntervalSince(start)
         }
     }
 

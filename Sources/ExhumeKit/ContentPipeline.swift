@@ -175,6 +175,9 @@ public final class ContentPipeline: @unchecked Sendable {
             chunk.closeSegment(last: true, outcome: outcome)
         }
 
+        /// Seconds the reader waited for the lanes to give a chunk back (diagnostics).
+        public var waitedForLanes: Double { pool.waited }
+
         /// Waits until every added item has been delivered.
         public func finish() {
             guard !finished else { return }
@@ -280,9 +283,16 @@ final class ChunkPool: @unchecked Sendable {
         free = (0..<max(3, count)).map { _ in Chunk(size: size) }
     }
 
+    /// Seconds `take` waited for a chunk to come back from the lanes (diagnostics).
+    private(set) var waited = 0.0
+
     func take() -> Chunk {
         condition.lock()
-        while free.isEmpty { condition.wait() }
+        if free.isEmpty {
+            let start = DispatchTime.now()
+            while free.isEmpty { condition.wait() }
+            waited += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        }
         let chunk = free.removeLast()
         condition.unlock()
         chunk.reset()

@@ -249,8 +249,10 @@ public final class ScanJob {
             let lines = [
                 "stream: \(c.windowBytes >> 20) MiB read from the window, \(c.fallbackBytes >> 20) MiB straight from the image",
                 "stream: readers waited \(ms(c.readersBlocked)) for room (held by: \(holders.joined(separator: ", "))), "
-                    + "the image digest \(ms(c.inOrderWaiting)) for stripes, cursors \(ms(c.cursorsWaiting)) for stripes",
-                "md5 engine: idle \(ms(PairedMD5.shared.idle)); MiB hashed alone / in pairs / in threes: "
+                    + "the image digest \(ms(c.inOrderWaiting)) for stripes, the files' reader \(ms(c.waitingByCursor[1] ?? 0)) "
+                + "and the carver \(ms(c.waitingByCursor[2] ?? 0)) for stripes",
+                "lanes: the files' reader waited \(ms(files.value.session.waitedForLanes)) for chunks to come back",
+                "md5 engine: idle \(ms(PairedMD5.shared.idle)), on a core \(ms(PairedMD5.shared.cpu)); MiB hashed alone / in pairs / in threes: "
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
             ]

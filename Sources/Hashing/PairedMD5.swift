@@ -1,5 +1,6 @@
 import CDigest
 import Foundation
+import Synchronization
 
 /// One MD5 state (C, so that two can be advanced by one call); copied on
 /// write by ``MD5Lane``.
@@ -44,11 +45,12 @@ public final class PairedMD5: @unchecked Sendable {
     static let minimumShared = 16 << 10
     static let slice = 256 << 10
 
-    private final class Job {
+    private final class Job: @unchecked Sendable {
         let context: UnsafeMutablePointer<exhume_md5>
         var next: UnsafeRawPointer
         var remaining: Int
-        var done = false
+        /// Signalled by the engine when the job is hashed; its caller waits on it alone.
+        let done = DispatchSemaphore(value: 0)
 
         init(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
             self.context = context
@@ -62,23 +64,30 @@ public final class PairedMD5: @unchecked Sendable {
         }
     }
 
-    private let condition = NSCondition()
+    // The queue lock is held only to append or take jobs, never while anybody
+    // waits: on two busy cores, a thread preempted while holding a lock that the
+    // engine needs at every slice would stall all hashing.
+    private let lock = NSLock()
     private var waiting: [Job] = []
+    /// Jobs in `waiting`, readable without the lock.
+    private let pending = Atomic<Int>(0)
+    /// One signal per job queued: the engine sleeps on it when it has nothing to do.
+    private let work = DispatchSemaphore(value: 0)
     private var started = false
-    private var idleSeconds = 0.0
-    private var widths = [Int64](repeating: 0, count: 4)
-    /// Bytes hashed alone, in pairs and in threes (diagnostics).
-    public var bytesByWidth: [Int64] {
-        condition.lock()
-        defer { condition.unlock() }
-        return Array(widths.dropFirst())
+    private var statistics = Statistics()
+
+    private struct Statistics {
+        var idle = 0.0
+        var cpu = 0.0
+        var widths = [Int64](repeating: 0, count: 4)
     }
+
     /// Seconds the engine waited for work (diagnostics).
-    public var idle: Double {
-        condition.lock()
-        defer { condition.unlock() }
-        return idleSeconds
-    }
+    public var idle: Double { lock.withLock { statistics.idle } }
+    /// CPU time the engine thread has used (diagnostics: against wall time, how much it was kept off a core).
+    public var cpu: Double { lock.withLock { statistics.cpu } }
+    /// Bytes hashed alone, in pairs and in threes (diagnostics).
+    public var bytesByWidth: [Int64] { lock.withLock { Array(statistics.widths.dropFirst()) } }
 
     /// Feeds `bytes` to `context`; returns when they are hashed.
     func update(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
@@ -87,7 +96,7 @@ public final class PairedMD5: @unchecked Sendable {
             return
         }
         let job = Job(context, bytes)
-        condition.lock()
+        lock.lock()
         if !started {
             started = true
             let thread = Thread { [self] in run() }
@@ -95,25 +104,28 @@ public final class PairedMD5: @unchecked Sendable {
             thread.start()
         }
         waiting.append(job)
-        condition.broadcast()
-        while !job.done { condition.wait() }
-        condition.unlock()
+        pending.add(1, ordering: .releasing)
+        lock.unlock()
+        work.signal()
+        job.done.wait()
     }
 
     /// The engine: up to three jobs in hand, advanced together; between slices
     /// it takes waiting jobs into free places.
     private func run() {
         var active: [Job] = []
-        var hashed: [Int64] = [0, 0, 0, 0]   // published to `widths` under the lock
+        var local = Statistics()
         while true {
-            condition.lock()
-            if active.isEmpty && waiting.isEmpty {
-                let start = Date()
-                while waiting.isEmpty { condition.wait() }
-                idleSeconds += Date().timeIntervalSince(start)
+            if active.isEmpty {
+                // Nothing in hand: sleep until a job is queued (one signal per job).
+                let start = DispatchTime.now()
+                work.wait()
+                local.idle += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                take(into: &active, signalled: true)
+            } else if active.count < 3, pending.load(ordering: .acquiring) > 0 {
+                take(into: &active, signalled: false)
             }
-            while active.count < 3, !waiting.isEmpty { active.append(waiting.removeFirst()) }
-            condition.unlock()
+            guard !active.isEmpty else { continue }
 
             let n = min(active.lazy.map(\.remaining).min()!, PairedMD5.slice)
             switch active.count {
@@ -126,16 +138,39 @@ public final class PairedMD5: @unchecked Sendable {
                 exhume_md5_update(active[0].context, active[0].next, n)
             }
             for job in active { job.advance(n) }
-            hashed[active.count] += Int64(n * active.count)
+            local.widths[active.count] += Int64(n * active.count)
             if active.contains(where: { $0.remaining == 0 }) {
-                condition.lock()
-                for width in 1...3 { widths[width] += hashed[width] }
-                hashed = [0, 0, 0, 0]
-                for job in active where job.remaining == 0 { job.done = true }
-                active.removeAll { $0.done }
-                condition.broadcast()
-                condition.unlock()
+                for job in active where job.remaining == 0 { job.done.signal() }
+                active.removeAll { $0.remaining == 0 }
+                publish(&local)
             }
         }
+    }
+
+    /// Moves waiting jobs into `active` (at most three in hand). Every job taken
+    /// consumes its `work` signal, except the one the engine just woke for.
+    private func take(into active: inout [Job], signalled: Bool) {
+        lock.lock()
+        var taken = 0
+        while active.count < 3, !waiting.isEmpty {
+            active.append(waiting.removeFirst())
+            taken += 1
+        }
+        pending.subtract(taken, ordering: .releasing)
+        lock.unlock()
+        // Keep one signal per job still queued: those signalled for the jobs just taken are spent.
+        for _ in 0..<max(0, signalled ? taken - 1 : taken) { work.wait() }
+    }
+
+    private func publish(_ local: inout Statistics) {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        lock.lock()
+        statistics.idle += local.idle
+        for width in 1...3 { statistics.widths[width] += local.widths[width] }
+        statistics.cpu = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        lock.unlock()
+        local.idle = 0
+        local.widths = [0, 0, 0, 0]
     }
 }

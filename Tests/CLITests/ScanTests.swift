@@ -21,6 +21,39 @@ struct ScanTests {
         return target.path
     }
 
+    /// What a scan of `image` must record: `hash`'s items and `carve`'s, as
+    /// `caseItems` renders them (source|path|offset|sha256), sorted.
+    func hashPlusCarve(_ image: String, scratch: URL) throws -> (items: [String], hashed: [[String: Any]], carved: [[String: Any]]) {
+        let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        let carveOut = scratch.appendingPathComponent("carved-\(UUID().uuidString.prefix(8))")
+        let carve = try Oracle.exhume(["carve", image, "--out", carveOut.path])
+        #expect(carve.status == 0, "carve: \(carve.stderr)")
+        let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        var expected = hashed.map { "\($0["source"]!)|\($0["path"]!)||\($0["sha256"]!)" }
+        expected += carved.map { "carved|carved/\($0["offset"]!).\(($0["exported"] as? String ?? "").split(separator: ".").last ?? "")|\($0["offset"]!)|\($0["sha256"]!)" }
+        return (expected.sorted(), hashed, carved)
+    }
+
+    /// On every corpus image (E01, raw, split raw; FAT, exFAT, NTFS, ext, HFS+,
+    /// ISO 9660, APFS): the scan records exactly `hash`'s and `carve`'s items with
+    /// their digests, and verifies the E01s against their stored hashes.
+    @Test("scan = hash + carve on every corpus image", arguments: Corpus.imageNames)
+    func scanEqualsHashPlusCarveOnTheCorpus(name: String) throws {
+        let entry = try #require(Corpus.entry(named: name))
+        let dir = try Locations.temporaryDirectory("scancorpus")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("case")
+        let scan = try Oracle.exhume(["scan", entry.path, "--case", folder.path])
+        #expect(scan.status == 0 || scan.status == 2, "\(scan.stderr)")
+        #expect(try caseItems(folder) == (try hashPlusCarve(entry.path, scratch: dir)).items)
+        let verification = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                                      "SELECT verification FROM image"]).text
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(verification == (entry.path.hasSuffix(".E01") ? "verified" : "no-stored-hash"))
+    }
+
     @Test func scanEqualsHashPlusCarveAndReports() throws {
         let dir = try Locations.temporaryDirectory("scan")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -29,15 +62,8 @@ struct ScanTests {
         let scan = try Oracle.exhume(["scan", image, "--case", folder.path])
         #expect(scan.status == 0, "\(scan.stderr)")
 
-        let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
-        let carveOut = dir.appendingPathComponent("carved")
-        #expect(try Oracle.exhume(["carve", image, "--out", carveOut.path]).status == 0)
-        let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
-        var expected = hashed.map { "\($0["source"]!)|\($0["path"]!)||\($0["sha256"]!)" }
-        expected += carved.map { "carved|carved/\($0["offset"]!).\(($0["exported"] as? String ?? "").split(separator: ".").last ?? "")|\($0["offset"]!)|\($0["sha256"]!)" }
-        #expect(try caseItems(folder) == expected.sorted())
+        let (expected, hashed, carved) = try hashPlusCarve(image, scratch: dir)
+        #expect(try caseItems(folder) == expected)
 
         let report = try Oracle.exhume(["report", "--json", folder.path])
         #expect(report.status == 0)
@@ -88,15 +114,8 @@ struct ScanTests {
         #expect(scan.status == 0, "\(scan.stderr)")
         #expect(scan.stderr.contains("carved twins of deleted files (digests taken from the file): 4"), "\(scan.stderr)")
 
-        let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
-        let carveOut = dir.appendingPathComponent("carved")
-        #expect(try Oracle.exhume(["carve", image, "--out", carveOut.path]).status == 0)
-        let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
-        var expected = hashed.map { "\($0["source"]!)|\($0["path"]!)||\($0["sha256"]!)" }
-        expected += carved.map { "carved|carved/\($0["offset"]!).\(($0["exported"] as? String ?? "").split(separator: ".").last ?? "")|\($0["offset"]!)|\($0["sha256"]!)" }
-        #expect(try caseItems(folder) == expected.sorted())
+        let (expected, hashed, carved) = try hashPlusCarve(image, scratch: dir)
+        #expect(try caseItems(folder) == expected)
 
         // The situation happened: the four deleted pictures were carved again.
         let deleted = Set(hashed.filter { "\($0["source"]!)" == "deleted" }.map { "\($0["sha256"]!)" })
