@@ -233,14 +233,26 @@ final class StripePipeline: @unchecked Sendable {
     private func read(_ index: Int, from source: any ImageSource, into buffer: UnsafeMutableRawBufferPointer) -> Stripe {
         let offset = Int64(index) * Int64(stripeSize)
         let length = Int(min(Int64(stripeSize), size - offset))
+        let failures = source.fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: offset)
+        return Stripe(index: index, offset: offset, length: length,
+                      bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), failures: failures, buffer: buffer)
+    }
+}
+
+extension ImageSource {
+    /// Reads `buffer.count` bytes at `offset` whatever happens: bytes that cannot
+    /// be read are zeros, and the returned failures say which (found sector by
+    /// sector after a failed read, so one bad chunk does not hide the rest).
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> [MediaVerification.ReadFailure] {
+        let length = buffer.count
         var failures: [MediaVerification.ReadFailure] = []
         var done = 0
         var sectorAtATime = false
         while done < length {
-            let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
+            let step = sectorAtATime ? min(sectorSize, length - done) : length - done
             do {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
-                                        at: offset + Int64(done))
+                let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
+                                 at: offset + Int64(done))
                 if n <= 0 {
                     failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
                     memset(buffer.baseAddress! + done, 0, length - done)
@@ -249,7 +261,6 @@ final class StripePipeline: @unchecked Sendable {
                 done += n
             } catch {
                 if !sectorAtATime {
-                    // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
                     sectorAtATime = true
                     continue
                 }
@@ -263,7 +274,6 @@ final class StripePipeline: @unchecked Sendable {
                 done += step
             }
         }
-        return Stripe(index: index, offset: offset, length: length,
-                      bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), failures: failures, buffer: buffer)
+        return failures
     }
 }

@@ -183,36 +183,7 @@ public final class MediaStream: @unchecked Sendable {
     private func read(_ index: Int, from source: any ImageSource, into buffer: UnsafeMutableRawBufferPointer) -> Filled {
         let offset = Int64(index) * Int64(stripeSize)
         let length = Int(min(Int64(stripeSize), size - offset))
-        var failures: [MediaVerification.ReadFailure] = []
-        var done = 0
-        var sectorAtATime = false
-        while done < length {
-            let step = sectorAtATime ? min(source.sectorSize, length - done) : length - done
-            do {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
-                                        at: offset + Int64(done))
-                if n <= 0 {
-                    failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
-                    memset(buffer.baseAddress! + done, 0, length - done)
-                    break
-                }
-                done += n
-            } catch {
-                if !sectorAtATime {
-                    // Find the bad sectors precisely: one bad chunk must not hide the rest of the stripe.
-                    sectorAtATime = true
-                    continue
-                }
-                let at = offset + Int64(done)
-                if let last = failures.last, last.offset + Int64(last.length) == at {
-                    failures[failures.count - 1].length += step
-                } else {
-                    failures.append(.init(offset: at, length: step, message: error.description))
-                }
-                memset(buffer.baseAddress! + done, 0, step)
-                done += step
-            }
-        }
+        let failures = source.fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: offset)
         return Filled(buffer: buffer, length: length, failures: failures)
     }
 

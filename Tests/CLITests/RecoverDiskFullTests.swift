@@ -193,15 +193,5 @@ struct RecoverDiskFullTests {
         }
     }
 
-    /// Every regular file below `folder`, as paths relative to it.
-    func regularFiles(below folder: URL) -> Set<String> {
-        var files = Set<String>()
-        let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-        while let url = walker?.nextObject() as? URL {
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                files.insert(String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1)))
-            }
-        }
-        return files
-    }
+    func regularFiles(below folder: URL) -> Set<String> { EvidenceFiles.regularFiles(below: folder) }
 }

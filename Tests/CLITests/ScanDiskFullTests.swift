@@ -20,25 +20,9 @@ struct ScanDiskFullTests {
         return run.text.split(separator: "\n").map(String.init)
     }
 
-    func evidenceCopy(_ name: String, in dir: URL) throws -> String {
-        let evidence = dir.appendingPathComponent("evidence")
-        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
-        let target = evidence.appendingPathComponent(URL(fileURLWithPath: name).lastPathComponent)
-        try FileManager.default.copyItem(atPath: try Fixtures.path(name), toPath: target.path)
-        return target.path
-    }
+    func evidenceCopy(_ name: String, in dir: URL) throws -> String { try EvidenceFiles.copy(name, in: dir) }
 
-    /// Every regular file below `folder`, as paths relative to it.
-    func regularFiles(below folder: URL) -> Set<String> {
-        var files = Set<String>()
-        let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-        while let url = walker?.nextObject() as? URL {
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                files.insert(String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1)))
-            }
-        }
-        return files
-    }
+    func regularFiles(below folder: URL) -> Set<String> { EvidenceFiles.regularFiles(below: folder) }
 
     /// gpt.raw: 41 items, about 260 KB of content (one file of 200 000 bytes); 128 KiB of
     /// tmpfs takes the first few dozen small files, then runs out.

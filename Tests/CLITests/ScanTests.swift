@@ -13,13 +13,7 @@ struct ScanTests {
         return run.text.split(separator: "\n").map(String.init)
     }
 
-    func evidenceCopy(_ name: String, in dir: URL) throws -> String {
-        let evidence = dir.appendingPathComponent("evidence")
-        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
-        let target = evidence.appendingPathComponent(URL(fileURLWithPath: name).lastPathComponent)
-        try FileManager.default.copyItem(atPath: try Fixtures.path(name), toPath: target.path)
-        return target.path
-    }
+    func evidenceCopy(_ name: String, in dir: URL) throws -> String { try EvidenceFiles.copy(name, in: dir) }
 
     /// What a scan of `image` must record: `hash`'s items and `carve`'s, as
     /// `caseItems` renders them (source|path|offset|sha256), sorted.
