@@ -189,16 +189,22 @@ public final class ScanJob {
         }
 
         // Files: TSK reads them in first-block order through the content cursor.
-        let files = UncheckedBox((session: try pipeline.start(exporter: try exporter(), deliver: deliver),
+        // Two sets of lanes take the files in turn (balanced by size), so their digests
+        // run beside each other: two more MD5 streams for the engine to interleave.
+        let files = UncheckedBox((sessions: try (0..<2).map { _ in try pipeline.start(exporter: try exporter(), deliver: deliver) },
                                   items: items, cursor: contentCursor))
         let filesDone = Worker.start {
             defer { files.value.cursor.finish() }
+            let sessions = files.value.sessions
+            var queued = [Int64](repeating: 0, count: sessions.count)
             for item in files.value.items {
                 if writer.failed.load(ordering: .acquiring) { break }   // the case cannot take more
                 if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
-                files.value.session.add(item)
+                let lane = queued.indices.min { queued[$0] < queued[$1] }!
+                queued[lane] += max(0, item.size) + 4096
+                sessions[lane].add(item)
             }
-            files.value.session.finish()
+            for session in sessions { session.finish() }
         }
         // Carving: each extent found is read and hashed at once, while its bytes are in the window.
         let carving = CarvingTask()
@@ -251,7 +257,7 @@ public final class ScanJob {
                 "stream: readers waited \(ms(c.readersBlocked)) for room (held by: \(holders.joined(separator: ", "))), "
                     + "the image digest \(ms(c.inOrderWaiting)) for stripes, the files' reader \(ms(c.waitingByCursor[1] ?? 0)) "
                 + "and the carver \(ms(c.waitingByCursor[2] ?? 0)) for stripes",
-                "lanes: the files' reader waited \(ms(files.value.session.waitedForLanes)) for chunks to come back",
+                "lanes: the files' reader waited \(ms(files.value.sessions.reduce(0) { $0 + $1.waitedForLanes })) for chunks to come back",
                 "md5 engine: idle \(ms(PairedMD5.shared.idle)), on a core \(ms(PairedMD5.shared.cpu)); MiB hashed alone / in pairs / in threes: "
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",

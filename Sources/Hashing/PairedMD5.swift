@@ -99,7 +99,15 @@ public final class PairedMD5: @unchecked Sendable {
         lock.lock()
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
+            let thread = Thread { [self] in
+                // Every MD5 stream of the process waits on this one thread, so on a busy
+                // machine it should not queue behind the threads it feeds (inflating,
+                // SHA, carving): a little above them (measured: 4-7% faster scans on two
+                // cores). Linux's nice value is per thread; lowering it needs
+                // CAP_SYS_NICE, and without it the call fails and nothing changes.
+                setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -5)
+                run()
+            }
             thread.name = "exhume.md5"
             thread.start()
         }

@@ -31,21 +31,17 @@ struct ScanDiskFullTests {
         #expect(rows.filter(\.exported).count > 10)
     }
 
-    /// carve-fat.raw: 4 files, then 13 carved items (about 74 KB). With 16 KiB the disk fills
-    /// while the files are written; the carving pass that follows tries none of its items.
-    @Test func carvedItemsAreNotTriedOnceTheFilesFilledTheDisk() throws {
-        let rows = try scanIntoAFullDisk("carve-fat.raw", size: "16k")
-        #expect(rows.contains { $0.source != "carved" && !$0.exported })
+    /// carve-fat.raw: 4 files and 13 carved items (about 74 KB). Files and carved items
+    /// are exported at the same time, from the files' lanes and the carver's, so which
+    /// ones fit first is a matter of timing; what must hold is the same either way: the
+    /// export stops once for both (one message), every item is recorded, and what was
+    /// written is complete (checked in `scanIntoAFullDisk`).
+    @Test(arguments: ["16k", "24k"])
+    func filesAndCarvedItemsStopTogether(size: String) throws {
+        let rows = try scanIntoAFullDisk("carve-fat.raw", size: size)
         #expect(rows.filter { $0.source == "carved" }.count > 5)
-        #expect(!rows.contains { $0.source == "carved" && $0.exported })
-    }
-
-    /// With 24 KiB every file fits and the disk fills during the carving pass.
-    @Test func theDiskFillingDuringCarvingStopsTheCarvedExport() throws {
-        let rows = try scanIntoAFullDisk("carve-fat.raw", size: "24k")
-        #expect(!rows.contains { $0.source != "carved" && !$0.exported })
-        #expect(rows.contains { $0.source == "carved" && $0.exported })
-        #expect(rows.contains { $0.source == "carved" && !$0.exported })
+        #expect(rows.contains { $0.exported })
+        #expect(rows.contains { $0.source == "carved" && !$0.exported }, "the carved items cannot all fit in \(size)")
     }
 
     /// The whole case folder on a tmpfs too small for the database: the batch that does not

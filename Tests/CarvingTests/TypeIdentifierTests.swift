@@ -1,4 +1,5 @@
 @testable import Carving
+import ExhumeTestSupport
 import Testing
 
 struct TypeIdentifierTests {
@@ -37,7 +38,9 @@ struct TypeIdentifierTests {
     }
 
     @Test func unknownDataIsNeverAMismatch() throws {
-        var generator = SystemRandomNumberGenerator()
+        // Seeded: libmagic sees a weak signature in some random blocks (an MPEG-4 LATM
+        // sync word at the start reads as audio), which is then a fair mismatch to flag.
+        var generator = SeededGenerator(seed: 42)
         let noise = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let type = try identify(noise, "file4.jpg")
         #expect(type.mime == "application/octet-stream")
