@@ -123,6 +123,20 @@ public struct SectorRange: Sendable, Hashable, Codable {
         self.start = start
         self.count = count
     }
+
+    /// The union of `ranges` as sorted, disjoint ranges: several libewf handles
+    /// report the same bad chunk, one whole, another piece by piece.
+    public static func merged(_ ranges: [SectorRange]) -> [SectorRange] {
+        var out: [SectorRange] = []
+        for range in ranges.sorted(by: { ($0.start, $0.count) < ($1.start, $1.count) }) where range.count > 0 {
+            if let last = out.last, range.start <= last.start + last.count {
+                out[out.count - 1].count = max(last.start + last.count, range.start + range.count) - last.start
+            } else {
+                out.append(range)
+            }
+        }
+        return out
+    }
 }
 
 /// What the examiner typed and what the acquisition software recorded in an E01.

@@ -110,7 +110,7 @@ public struct MediaVerifier: Sendable {
         for source in sources {
             if let ewf = source as? EWFImage { checksumErrors.append(contentsOf: ewf.checksumErrors()) }
         }
-        checksumErrors = Array(Set(checksumErrors)).sorted { $0.start < $1.start }
+        checksumErrors = SectorRange.merged(checksumErrors)
 
         return MediaVerification(computedMD5: md5.finalize().map { String(format: "%02x", $0) }.joined(),
                                  computedSHA1: sha1Digest, storedMD5: storedMD5, storedSHA1: storedSHA1,

@@ -303,7 +303,7 @@ public final class ScanJob {
         if let ewf = exam.source as? EWFImage {
             checksumErrors = ewf.checksumErrors()
             for reader in readers { checksumErrors += (reader as? EWFImage)?.checksumErrors() ?? [] }
-            checksumErrors = Set(checksumErrors).sorted { $0.start < $1.start }
+            checksumErrors = SectorRange.merged(checksumErrors)
         }
         let stored = (exam.source as? EWFImage)?.metadata
         let md5 = Digests.hex(imageMD5.finalize())

@@ -97,3 +97,13 @@ struct EWFCorpusTests {
         #expect(result.readErrors.first?.length == 1024)
     }
 }
+
+struct SectorRangeTests {
+    @Test func mergesWhatSeveralHandlesReport() {
+        let reported = [SectorRange(start: 0, count: 8192), SectorRange(start: 0, count: 448), SectorRange(start: 512, count: 128),
+                        SectorRange(start: 8192, count: 192), SectorRange(start: 9000, count: 10), SectorRange(start: 8384, count: 64),
+                        SectorRange(start: 20, count: 0)]
+        #expect(SectorRange.merged(reported) == [SectorRange(start: 0, count: 8448), SectorRange(start: 9000, count: 10)])
+        #expect(SectorRange.merged([]) == [])
+    }
+}
