@@ -41,6 +41,7 @@ struct ScanTests {
         let folder = dir.appendingPathComponent("case")
         let scan = try Oracle.exhume(["scan", entry.path, "--case", folder.path])
         #expect(scan.status == 0 || scan.status == 2, "\(scan.stderr)")
+        #expect(scan.text.contains(entry.path.hasSuffix(".E01") ? "image verified: computed MD5" : "no hash stored in the image"))
         #expect(try caseItems(folder) == (try hashPlusCarve(entry.path, scratch: dir)).items)
         let verification = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
                                                       "SELECT verification FROM image"]).text

@@ -96,6 +96,17 @@ extension Exhume {
                 if s.resumedFrom > 0 { line += " (resumed; \(s.resumedFrom) were already recorded)" }
                 line += ", \(s.carved) carved, \(s.hits) with hash-set hits, \(s.mismatches) extension mismatches, \(s.exported) exported"
                 sink.line(line)
+                if let v = s.verification {
+                    switch v.verdict {
+                    case .verified:
+                        sink.line("  image verified: computed MD5 \(v.computedMD5) equals the one stored at acquisition")
+                    case .mismatch:
+                        sink.line("  image NOT verified: computed MD5 \(v.computedMD5), stored \(v.storedMD5 ?? v.storedSHA1 ?? "none")"
+                                  + (v.checksumErrors.isEmpty && v.readErrors.isEmpty ? "" : " (damaged chunks or unreadable bytes)"))
+                    case .noStoredHash:
+                        sink.line("  image MD5 \(v.computedMD5) (no hash stored in the image to compare with)")
+                    }
+                }
             }
             sink.line("Case: \(folder.appendingPathComponent("case.sqlite").path)")
             do { try sink.flush() } catch { throw Diagnostics.fail(error) }
