@@ -15,6 +15,9 @@ extension CaseDatabase {
                     verdict, mime, description, ext_mismatch, md5, sha1, sha256, read_error, exported_path)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            let exportStatement = try db.cachedStatement(sql: """
+                UPDATE item SET exported_path = ? WHERE image_id = ? AND key = ? AND exported_path IS NULL
+                """)
             let hitStatement = try db.cachedStatement(sql: """
                 INSERT INTO hit (item_id, set_name, kind, category, matched) VALUES (?, ?, ?, ?, ?)
                 """)
@@ -26,8 +29,14 @@ extension CaseDatabase {
                     item.mime, item.description, item.extensionMismatch, item.md5, item.sha1,
                     item.sha256, item.readError, item.exportedPath,
                 ])
-                // Ignored as a duplicate: its hits were stored with the first copy.
-                guard db.changesCount == 1 else { continue }
+                // Ignored as a duplicate: its hits were stored with the first copy. A rescan
+                // that exported an item recorded before without a file records where it went.
+                guard db.changesCount == 1 else {
+                    if let exported = item.exportedPath {
+                        try exportStatement.execute(arguments: [exported, item.imageID, item.key])
+                    }
+                    continue
+                }
                 let itemID = db.lastInsertedRowID
                 for hit in item.hits {
                     try hitStatement.execute(arguments: [itemID, hit.setName, hit.kind, hit.category, hit.matched])

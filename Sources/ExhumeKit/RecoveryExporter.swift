@@ -75,7 +75,11 @@ public final class RecoveryExporter: ContentExporter {
         return parts
     }
 
+    /// Items (by provenance key) whose file an earlier run wrote: not written again.
+    public var alreadyExported: Set<String> = []
+
     public func begin(_ item: ContentItem, head: UnsafeRawBufferPointer) -> Bool {
+        if !alreadyExported.isEmpty, alreadyExported.contains(ScanRecords.key(of: item, in: exam)) { return false }
         if let mediaFilter {
             let mime = mediaFilter.identify(head: head, name: item.judgedName).mime
             guard mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/") else { return false }
@@ -140,7 +144,7 @@ public final class RecoveryExporter: ContentExporter {
     public var issues: [Issue] { RecoveryExporter.issues(of: [self]) }
 
     /// The same lines for exporters that shared one folder (and one ``ExportHalt``).
-    public static func issues(of exporters: [RecoveryExporter]) -> [Issue] {
+    public static func issues(of exporters: [RecoveryExporter], whenFull hint: String = "") -> [Issue] {
         guard let first = exporters.first else { return [] }
         var issues: [Issue] = []
         let written = exporters.reduce(0) { $0 + $1.exportedCount }
@@ -150,7 +154,7 @@ public final class RecoveryExporter: ContentExporter {
             let skipped = exporters.reduce(0) { $0 + $1.notExportedForSpace }
             issues.append(Issue(severity: .warning, image: first.exam.source.path, partition: nil, sectorOffset: nil,
                                 message: "export stopped: no space left on \(first.exporter.rootPath)\(reason) after \(written) files; "
-                                    + "\(skipped) items not exported (every item is still hashed and recorded)"))
+                                    + "\(skipped) items not exported (every item is still hashed and recorded)\(hint)"))
         }
         let others = exporters.reduce(0) { $0 + $1.otherFailures }
         if others > 0, let firstOther = exporters.lazy.compactMap(\.firstOtherFailure).first {

@@ -100,6 +100,7 @@ public final class ScanJob {
         // An image already in the case: resume an interrupted scan, refuse a finished one.
         let imageID: Int64
         var known = Set<String>()
+        var exportedBefore = Set<String>()
         if let existing = try database.image(path: absolute), let id = existing.id {
             if existing.status == "complete" && !options.rescan {
                 throw ExhumeError(.usage, "\(path) was already scanned into this case; use --rescan to scan it again")
@@ -107,6 +108,9 @@ public final class ScanJob {
             imageID = id
             // Resume: skip what is recorded. --rescan reads everything again; what is
             // already recorded stays as it is, new items (new rules, new data) are added.
+            // Files a previous run exported are not written again: a rescan after the export
+            // disk filled up writes just the rest.
+            exportedBefore = try database.exportedKeys(image: id)
             if existing.status != "complete" {
                 known = try database.itemKeys(image: id)
                 summary.resumedFrom = known.count
@@ -184,6 +188,7 @@ public final class ScanJob {
             guard options.export == .all || options.export == .media else { return nil }
             let exporter = try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path,
                                                 force: true, mediaOnly: options.export == .media, sharing: halt)
+            exporter.alreadyExported = exportedBefore
             exporters.append(exporter)
             return exporter
         }
@@ -276,13 +281,15 @@ public final class ScanJob {
         try writer.finish()
         summary = tally.withLock { $0 }
         // A full export disk stops the export (once, not per item); say so once.
-        summary.issues += RecoveryExporter.issues(of: exporters)
+        summary.issues += RecoveryExporter.issues(of: exporters,
+                                                  whenFull: "; make room and run the scan again with --rescan to export the rest")
 
         // --export hits: only now are the hits known; read just those items again to write them.
         if options.export == .hits {
             let again = hitItems.withLock { $0 }
             if !again.isEmpty {
                 let hitsExporter = try RecoveryExporter(exam: exam, outputFolder: exportFolder(imageID).path, force: true)
+                hitsExporter.alreadyExported = exportedBefore
                 let exportedPaths = Mutex([String: String]())
                 try pipeline.run(again, exporter: hitsExporter) { result in
                     if let exported = result.exported {

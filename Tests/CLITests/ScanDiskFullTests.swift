@@ -44,6 +44,50 @@ struct ScanDiskFullTests {
         #expect(rows.contains { $0.source == "carved" && !$0.exported }, "the carved items cannot all fit in \(size)")
     }
 
+    /// After the export disk filled up: make room, run the scan again with --rescan, and
+    /// the items that were not written are, once each; those written before are not
+    /// written again, and every file is recorded.
+    @Test func aRescanAfterMakingRoomExportsTheRest() throws {
+        let dir = try Locations.temporaryDirectory("rescanexport")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("case")
+        let export = folder.appendingPathComponent("export")
+        try FileManager.default.createDirectory(at: export, withIntermediateDirectories: true)
+        let mount = try TmpfsMount.mount(at: export, size: "128k")
+        defer { mount.unmount() }
+        let image = try evidenceCopy("gpt.raw", in: dir)
+        let reference = dir.appendingPathComponent("reference")
+        #expect(try Oracle.exhume(["scan", image, "--case", reference.path, "--export", "all"]).status == 0)
+        let expected = Set(try sqlite(reference, "SELECT key || '|' || sha256 FROM item WHERE exported_path IS NOT NULL"))
+
+        let full = try Oracle.exhume(["scan", image, "--case", folder.path, "--export", "all"])
+        #expect(full.status == 2)
+        #expect(full.stderr.contains("--rescan to export the rest"), "\(full.stderr)")
+        let before = try sqlite(folder, "SELECT exported_path FROM item WHERE exported_path IS NOT NULL")
+        #expect(before.count > 0 && before.count < expected.count)
+        var stamps: [String: Date] = [:]
+        for path in before {
+            stamps[path] = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)[.modificationDate] as? Date
+        }
+
+        try mount.resize("16m")
+        let rescan = try Oracle.exhume(["scan", image, "--case", folder.path, "--export", "all", "--rescan"])
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(Set(try sqlite(folder, "SELECT key || '|' || sha256 FROM item WHERE exported_path IS NOT NULL")) == expected)
+        // Every recorded file is there, complete; nothing unrecorded, nothing written twice.
+        let rows = try sqlite(folder, "SELECT exported_path || '|' || sha256 FROM item WHERE exported_path IS NOT NULL")
+        for row in rows {
+            let fields = row.split(separator: "|").map(String.init)
+            let sum = try Oracle.run("sha256sum", [folder.appendingPathComponent(fields[0]).path])
+            #expect(sum.text.split(separator: " ").first.map(String.init) == fields[1], "\(fields[0])")
+        }
+        #expect(regularFiles(below: export) == Set(rows.map { String($0.split(separator: "|")[0].dropFirst("export/".count)) }))
+        for (path, stamp) in stamps {
+            let now = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)[.modificationDate] as? Date
+            #expect(now == stamp, "\(path) was not written again")
+        }
+    }
+
     /// The whole case folder on a tmpfs too small for the database: the batch that does not
     /// fit is rolled back, the scan ends with one clear error (exit 74), what was committed
     /// stays and the database is sound; with more room the same command resumes, and the case
