@@ -303,9 +303,24 @@ public final class ScanJob {
             }
         }
 
-        // The media's own digests, against those stored at acquisition. Chunks that
-        // failed their checksum while the image was read: the scan went on (their bytes
-        // are what libewf returned), and the image's status says so.
+        let md5 = Digests.hex(imageMD5.finalize())
+        let sha1 = imageSHA1.map { Digests.hex($0.finalize().sha1) }
+        let (verification, status, problems) = judge(exam, readers: readers, md5: md5, sha1: sha1,
+                                                     readFailures: stream.readFailures)
+        summary.verification = verification
+        summary.issues += problems
+        try database.setImageStatus(imageID, status: status, computedMD5: md5, computedSHA1: sha1,
+                                    verification: verification.verdict.rawValue)
+        return summary
+    }
+
+    /// The media's own digests against those stored at acquisition, the image's
+    /// status, and what to tell the analyst. Chunks that failed their checksum
+    /// while the image was read did not stop the scan (their bytes are what libewf
+    /// returned): the status says `complete-with-errors`.
+    private func judge(_ exam: Examination, readers: [any ImageSource], md5: String, sha1: String?,
+                       readFailures: [MediaVerification.ReadFailure]) -> (MediaVerification, String, [Issue]) {
+        let path = exam.source.path
         var checksumErrors: [SectorRange] = []
         if let ewf = exam.source as? EWFImage {
             checksumErrors = ewf.checksumErrors()
@@ -313,30 +328,26 @@ public final class ScanJob {
             checksumErrors = SectorRange.merged(checksumErrors)
         }
         let stored = (exam.source as? EWFImage)?.metadata
-        let md5 = Digests.hex(imageMD5.finalize())
-        let sha1 = imageSHA1.map { Digests.hex($0.finalize().sha1) }
         let verification = MediaVerification(computedMD5: md5, computedSHA1: sha1, storedMD5: stored?.storedMD5,
-                                             storedSHA1: sha1 == nil ? nil : stored?.storedSHA1, bytesRead: size,
-                                             checksumErrors: checksumErrors, readErrors: stream.readFailures)
-        summary.verification = verification
+                                             storedSHA1: sha1 == nil ? nil : stored?.storedSHA1, bytesRead: exam.source.size,
+                                             checksumErrors: checksumErrors, readErrors: readFailures)
+        var issues: [Issue] = []
+        func warn(_ message: String) {
+            issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil, message: message))
+        }
         var status = "complete"
         if !checksumErrors.isEmpty {
             status = "complete-with-errors"
             let ranges = checksumErrors.map { "\($0.start)–\($0.start + $0.count - 1)" }.joined(separator: ", ")
-            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
-                                        message: "EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them"))
+            warn("EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them")
         }
         for failure in verification.readErrors {
-            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
-                                        message: "cannot read bytes \(failure.offset)…\(failure.offset + Int64(failure.length)): \(failure.message)"))
+            warn("cannot read bytes \(failure.offset)…\(failure.offset + Int64(failure.length)): \(failure.message)")
         }
         if verification.verdict == .mismatch, checksumErrors.isEmpty, verification.readErrors.isEmpty {
-            summary.issues.append(Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil,
-                                        message: "the image's computed hash (MD5 \(md5)) differs from the one stored at acquisition (MD5 \(stored?.storedMD5 ?? "none"))"))
+            warn("the image's computed hash (MD5 \(md5)) differs from the one stored at acquisition (MD5 \(stored?.storedMD5 ?? "none"))")
         }
-        try database.setImageStatus(imageID, status: status, computedMD5: md5, computedSHA1: sha1,
-                                    verification: verification.verdict.rawValue)
-        return summary
+        return (verification, status, issues)
     }
 
     /// Where an item's first block lies in the image, when TSK says (not for
@@ -376,107 +387,5 @@ public final class ScanJob {
 
     private func exportFolder(_ image: Int64) -> URL {
         folder.appendingPathComponent("export/img\(image)")
-    }
-}
-
-/// A carving pass on a thread of its own; `wait` returns its result (nil when none was started).
-final class CarvingTask: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)?
-    private var started = false
-
-    func start(_ work: @escaping () -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)) {
-        started = true
-        let box = UncheckedBox(work)
-        Thread.detachNewThread { [self] in
-            result = box.value()
-            done.signal()
-        }
-    }
-
-    func wait() -> (extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)? {
-        guard started else { return nil }
-        done.wait()
-        return result
-    }
-}
-
-/// Work on a thread of its own; `wait` returns when it is done.
-final class Worker: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-
-    static func start(_ work: @escaping () -> Void) -> Worker {
-        let worker = Worker()
-        let box = UncheckedBox(work)
-        Thread.detachNewThread {
-            box.value()
-            worker.done.signal()
-        }
-        return worker
-    }
-
-    func wait() { done.wait() }
-}
-
-/// Moves a non-Sendable value to the thread that alone uses it.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
-/// Collects results on the pipeline's delivery queue and commits them in
-/// batches, one transaction each: after a crash, what was committed stays,
-/// and the resumed scan skips exactly those items.
-final class BatchWriter: @unchecked Sendable {
-    private let database: CaseDatabase
-    private let image: Int64
-    private let exam: Examination
-    private let batchSize: Int
-    private var pending: [CaseStore.ItemRecord] = []
-    private var failure: Error?
-    /// Set once a commit failed (a full case disk): the scan stops reading.
-    let failed = Atomic<Bool>(false)
-    private var batches = 0
-    /// Test hook: `EXHUME_TEST_CRASH_AFTER_BATCHES=N` ends the process abruptly
-    /// (`_exit`, no cleanup) after N committed batches, as a kill -9 would.
-    private let crashAfter = ProcessInfo.processInfo.environment["EXHUME_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init)
-
-    init(database: CaseDatabase, image: Int64, exam: Examination, batchSize: Int) {
-        self.database = database
-        self.image = image
-        self.exam = exam
-        self.batchSize = max(1, batchSize)
-    }
-
-    private let lock = NSLock()
-
-    /// Called from the delivery queues of both sessions (files and carved items).
-    func add(_ result: ItemResult) {
-        lock.lock()
-        defer { lock.unlock() }
-        var record = ScanRecords.item(result, image: image, exam: exam)
-        record.exportedPath = record.exportedPath.map { "export/img\(image)/\($0)" }
-        pending.append(record)
-        if pending.count >= batchSize { commit() }
-    }
-
-    private func commit() {
-        guard failure == nil, !pending.isEmpty else { return }
-        do {
-            try database.insert(pending)
-            pending.removeAll(keepingCapacity: true)
-            batches += 1
-            if let crashAfter, batches >= crashAfter { _exit(137) }
-        } catch {
-            failure = error
-            failed.store(true, ordering: .releasing)
-        }
-    }
-
-    func finish() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        commit()
-        if let failure { throw failure }
     }
 }
