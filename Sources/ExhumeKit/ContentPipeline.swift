@@ -108,22 +108,32 @@ public final class ContentPipeline: @unchecked Sendable {
         private let joiner: ResultJoiner
         private let md5Lane: MD5Worker
         private let shaLane: SHAWorker
+        /// libmagic, on two lanes taking chunks in turn: with small files typing is
+        /// most of the work (~0.2 ms an item), and an item's head is in one chunk.
+        private let typeLanes: [TypeWorker]
+        private var dispatched = 0
         private let headBytes: Int
         private let progress: (@Sendable (Int64) -> Void)?
         private var chunk: Chunk
         private var total: Int64 = 0
         private var next = 0
         private var finished = false
+        static let itemsPerChunk = 64
 
         init(exam: Examination, options: Options, exporter: ContentExporter?,
              progress: (@Sendable (Int64) -> Void)?,
              deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) {
             self.exam = exam
             self.progress = progress
-            pool = ChunkPool(count: options.chunks, size: options.chunkSize)
-            joiner = ResultJoiner(hashSets: options.hashSets, deliver: deliver)
+            let pool = ChunkPool(count: options.chunks, size: options.chunkSize)
+            let joiner = ResultJoiner(hashSets: options.hashSets, deliver: deliver)
+            self.pool = pool
+            self.joiner = joiner
             md5Lane = MD5Worker(joiner: joiner, pool: pool, exporter: exporter.map(ExporterBox.init))
-            shaLane = try SHAWorker(joiner: joiner, pool: pool, identify: options.identify)
+            shaLane = SHAWorker(joiner: joiner, pool: pool)
+            typeLanes = options.identify
+                ? try (0..<2).map { _ throws(IdentificationError) in try TypeWorker(joiner: joiner, pool: pool) } : []
+            joiner.identifying = options.identify
             headBytes = options.identify ? TypeIdentifier.headBytes : 0
             chunk = pool.take()
         }
@@ -131,10 +141,12 @@ public final class ContentPipeline: @unchecked Sendable {
         deinit { if !finished { finish() } }
 
         private func dispatch() {
-            chunk.refs.store(2, ordering: .releasing)
+            chunk.refs.store(typeLanes.isEmpty ? 2 : 3, ordering: .releasing)
             let full = chunk
             md5Lane.submit(full)
             shaLane.submit(full)
+            if !typeLanes.isEmpty { typeLanes[dispatched % typeLanes.count].submit(full) }
+            dispatched += 1
             chunk = pool.take()
             progress?(total)
         }
@@ -149,7 +161,9 @@ public final class ContentPipeline: @unchecked Sendable {
             joiner.register(item)
             // Keep an item's head in one chunk so libmagic sees its first bytes together.
             let wantedHead = Int(min(Int64(headBytes), max(0, item.size)))
-            if chunk.room < wantedHead { dispatch() }
+            // A chunk also goes when it holds many items: with small files, typing them
+            // (libmagic, ~0.2 ms an item) is the work, and it must not wait for 1 MiB of them.
+            if chunk.room < wantedHead || chunk.segments.count >= Session.itemsPerChunk { dispatch() }
             chunk.open(item.sequence)
             let consume: (UnsafeRawBufferPointer) -> Bool = { [self] bytes in
                 var rest = bytes
@@ -185,6 +199,7 @@ public final class ContentPipeline: @unchecked Sendable {
             dispatch()
             md5Lane.drain()
             shaLane.drain()
+            for lane in typeLanes { lane.drain() }
             joiner.drain()
             pool.give(chunk)
         }
@@ -381,32 +396,44 @@ final class MD5Worker: Lane, @unchecked Sendable {
     }
 }
 
-/// SHA-1 and SHA-256 of each item, and its type.
+/// SHA-1 and SHA-256 of each item.
 final class SHAWorker: Lane, @unchecked Sendable {
     private let joiner: ResultJoiner
-    private let identifier: TypeIdentifier?
     private var digest = SHALane()
-    private var type: ContentType?
 
-    init(joiner: ResultJoiner, pool: ChunkPool, identify: Bool) throws(IdentificationError) {
+    init(joiner: ResultJoiner, pool: ChunkPool) {
         self.joiner = joiner
-        // libmagic cookies are not thread-safe: this one lives on this lane only.
-        identifier = identify ? try TypeIdentifier() : nil
         super.init(label: "exhume.sha", pool: pool)
     }
 
     override func process(_ chunk: Chunk) {
         for segment in chunk.segments {
-            let bytes = chunk.bytes(segment.range)
-            if segment.first {
-                digest = SHALane()
-                type = identifier.map { $0.identify(head: bytes, name: joiner.item(segment.item).judgedName) }
-            }
-            digest.update(bytes)
+            if segment.first { digest = SHALane() }
+            digest.update(chunk.bytes(segment.range))
             if segment.last {
                 let (sha1, sha256) = digest.finalize()
-                joiner.shaDone(segment.item, sha1: sha1, sha256: sha256, type: type)
+                joiner.shaDone(segment.item, sha1: sha1, sha256: sha256)
             }
+        }
+    }
+}
+
+/// The type of each item whose head is in the chunks it is given (libmagic).
+final class TypeWorker: Lane, @unchecked Sendable {
+    private let joiner: ResultJoiner
+    private let identifier: TypeIdentifier
+
+    init(joiner: ResultJoiner, pool: ChunkPool) throws(IdentificationError) {
+        self.joiner = joiner
+        // libmagic cookies are not thread-safe: this one lives on this lane only.
+        identifier = try TypeIdentifier()
+        super.init(label: "exhume.type", pool: pool)
+    }
+
+    override func process(_ chunk: Chunk) {
+        for segment in chunk.segments where segment.first {
+            let type = identifier.identify(head: chunk.bytes(segment.range), name: joiner.item(segment.item).judgedName)
+            joiner.typeDone(segment.item, type: type)
         }
     }
 }
@@ -419,7 +446,9 @@ final class ResultJoiner: @unchecked Sendable {
         var outcome: ContentReadOutcome?
         var exported: String?
         var exportError: String?
-        var sha: (sha1: [UInt8], sha256: [UInt8], type: ContentType?)?
+        var sha: (sha1: [UInt8], sha256: [UInt8])?
+        var typed = false
+        var type: ContentType?
     }
 
     /// Items added and not yet delivered, by sequence.
@@ -456,15 +485,25 @@ final class ResultJoiner: @unchecked Sendable {
         }
     }
 
-    func shaDone(_ sequence: Int, sha1: [UInt8], sha256: [UInt8], type: ContentType?) {
-        update(sequence) { $0.sha = (sha1, sha256, type) }
+    /// Whether a type lane reports each item (else items are complete without a type).
+    var identifying = false
+
+    func shaDone(_ sequence: Int, sha1: [UInt8], sha256: [UInt8]) {
+        update(sequence) { $0.sha = (sha1, sha256) }
+    }
+
+    func typeDone(_ sequence: Int, type: ContentType) {
+        update(sequence) {
+            $0.type = type
+            $0.typed = true
+        }
     }
 
     private func update(_ sequence: Int, _ change: (inout Partial) -> Void) {
         lock.lock()
         var partial = partials[sequence] ?? Partial()
         change(&partial)
-        guard let md5 = partial.md5, let sha = partial.sha else {
+        guard let md5 = partial.md5, let sha = partial.sha, partial.typed || !identifying else {
             partials[sequence] = partial
             lock.unlock()
             return
@@ -472,7 +511,7 @@ final class ResultJoiner: @unchecked Sendable {
         partials[sequence] = nil
         let item = items.removeValue(forKey: sequence)!
         var result = ItemResult(item: item, bytesRead: partial.outcome?.bytes ?? 0,
-                                digests: Digests(md5: md5, sha1: sha.sha1, sha256: sha.sha256), type: sha.type,
+                                digests: Digests(md5: md5, sha1: sha.sha1, sha256: sha.sha256), type: partial.type,
                                 readError: partial.outcome?.error?.message, exported: partial.exported,
                                 exportError: partial.exportError)
         if !hashSets.isEmpty {
