@@ -47,6 +47,8 @@ public final class ContentPipeline: @unchecked Sendable {
         public var hashSets = HashSetLibrary()
         public var chunkSize = 1 << 20
         public var chunks = 8
+        /// Lanes typing items with libmagic (each holds two libmagic cookies, ~10 MB).
+        public var typeLanes = 2
         public init() {}
     }
 
@@ -132,7 +134,7 @@ public final class ContentPipeline: @unchecked Sendable {
             md5Lane = MD5Worker(joiner: joiner, pool: pool, exporter: exporter.map(ExporterBox.init))
             shaLane = SHAWorker(joiner: joiner, pool: pool)
             typeLanes = options.identify
-                ? try (0..<2).map { _ throws(IdentificationError) in try TypeWorker(joiner: joiner, pool: pool) } : []
+                ? try (0..<max(1, options.typeLanes)).map { _ throws(IdentificationError) in try TypeWorker(joiner: joiner, pool: pool) } : []
             joiner.identifying = options.identify
             headBytes = options.identify ? TypeIdentifier.headBytes : 0
             chunk = pool.take()

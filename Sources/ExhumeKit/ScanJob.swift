@@ -126,6 +126,8 @@ public final class ScanJob {
 
         var pipelineOptions = ContentPipeline.Options()
         pipelineOptions.hashSets = options.hashSets
+        // Three sessions (two for files, one for carved items) already type on three lanes.
+        pipelineOptions.typeLanes = 1
         let pipeline = ContentPipeline(exam: exam, options: pipelineOptions)
         var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
         summary.issues += walkIssues
