@@ -32,8 +32,11 @@ test: deps
 	swift build
 	swift test
 
+# Only our two programs: a plain `swift build --static-swift-stdlib` would also link GRDB's
+# dynamic library product, which cannot take a static Swift runtime.
+RELEASE := swift build -c release --static-swift-stdlib
 bench: deps
-	swift build -c release --static-swift-stdlib
+	$(RELEASE) --product exhume && $(RELEASE) --product exhume-bench
 	.build/release/exhume-bench
 
 # Carving against PhotoRec, Foremost and Scalpel on the standard evidence, scored on its manifest
@@ -55,7 +58,7 @@ bench-scan: deps
 		echo "installing:" $$missing; \
 		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	swift build -c release --static-swift-stdlib
+	$(RELEASE) --product exhume && $(RELEASE) --product exhume-bench
 	.build/release/exhume-bench --only scan --evidence $(EVIDENCE) --runs $${RUNS:-1}
 
 fixtures: deps
