@@ -20,6 +20,10 @@ public final class ScanJob {
         public var export: ExportPolicy = .none
         public var carve = true
         public var carveTypes: [String] = []
+        /// Also carve file slack (`carve --slack`).
+        public var carveSlack = false
+        /// Carve the whole image, allocated space too (`carve --all-space`).
+        public var carveAllSpace = false
         public var rescan = false
         /// Items per database transaction.
         public var batchSize = 1000
@@ -139,7 +143,7 @@ public final class ScanJob {
             var set = try CarvingRuleSet.load()
             if !options.carveTypes.isEmpty { set = set.restricted(to: options.carveTypes) }
             rules = set
-            let (found, regionIssues) = exam.carveRegions()   // TSK, so before the stream starts
+            let (found, regionIssues) = exam.carveRegions(allSpace: options.carveAllSpace, slack: options.carveSlack)   // TSK: before the stream starts
             regions = found
             summary.issues += regionIssues
         }

@@ -17,11 +17,11 @@ struct ScanTests {
 
     /// What a scan of `image` must record: `hash`'s items and `carve`'s, as
     /// `caseItems` renders them (source|path|offset|sha256), sorted.
-    func hashPlusCarve(_ image: String, scratch: URL) throws -> (items: [String], hashed: [[String: Any]], carved: [[String: Any]]) {
+    func hashPlusCarve(_ image: String, scratch: URL, carveFlags: [String] = []) throws -> (items: [String], hashed: [[String: Any]], carved: [[String: Any]]) {
         let hashed = try Oracle.exhume(["hash", "--format", "json", image]).lines
             .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
         let carveOut = scratch.appendingPathComponent("carved-\(UUID().uuidString.prefix(8))")
-        let carve = try Oracle.exhume(["carve", image, "--out", carveOut.path])
+        let carve = try Oracle.exhume(["carve", image, "--out", carveOut.path] + carveFlags)
         #expect(carve.status == 0, "carve: \(carve.stderr)")
         let carved = try Data(contentsOf: carveOut.appendingPathComponent("manifest.jsonl")).split(separator: 0x0A)
             .compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
@@ -47,6 +47,24 @@ struct ScanTests {
                                                       "SELECT verification FROM image"]).text
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(verification == (entry.path.hasSuffix(".E01") ? "verified" : "no-stored-hash"))
+    }
+
+    /// `--slack` and `--all-space` carve what `carve` does with the same flags.
+    @Test(arguments: [["--slack"], ["--all-space"]])
+    func scanCarvesSlackAndAllSpaceLikeCarve(flags: [String]) throws {
+        let dir = try Locations.temporaryDirectory("scanflags")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for fixture in ["carve-fat.raw", "carve-ext4.raw", "mbr.E01"] {
+            let image = try evidenceCopy(fixture, in: dir)
+            let folder = dir.appendingPathComponent("case-\(fixture)")
+            let scan = try Oracle.exhume(["scan", image, "--case", folder.path] + flags)
+            #expect(scan.status == 0, "\(scan.stderr)")
+            let (expected, _, carved) = try hashPlusCarve(image, scratch: dir, carveFlags: flags)
+            #expect(try caseItems(folder) == expected, "\(fixture) \(flags)")
+            if flags == ["--all-space"], fixture != "mbr.E01" {
+                #expect(carved.count > 0)
+            }
+        }
     }
 
     @Test func scanEqualsHashPlusCarveAndReports() throws {

@@ -35,7 +35,13 @@ extension Exhume {
         @Option(help: ArgumentHelp("Carve only these types (jpg,png,…).", valueName: "TYPES"))
         var types: String?
 
-        @Flag(help: "Scan an image again even if the case already holds a finished scan of it.")
+        @Flag(help: "Also carve file slack (the end of allocated files' last blocks).")
+        var slack = false
+
+        @Flag(name: .customLong("all-space"), help: "Carve the whole image, allocated space too (finds files embedded in other files).")
+        var allSpace = false
+
+        @Flag(help: "Scan an image again even if the case already holds a finished scan of it (after the export disk filled up, this writes the rest).")
         var rescan = false
 
         @Option(name: .customLong("batch-size"), help: ArgumentHelp("Items per database transaction.", visibility: .hidden))
@@ -66,6 +72,8 @@ extension Exhume {
             options.carve = carve
             options.carveTypes = types.map { $0.split(separator: ",").map { $0.lowercased() } } ?? []
             options.rescan = rescan
+            options.carveSlack = slack
+            options.carveAllSpace = allSpace
             options.batchSize = batchSize
             let bar = ProgressBar(label: "scan")
             let summaries: [ScanJob.ImageSummary]
