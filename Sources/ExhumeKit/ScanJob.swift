@@ -199,6 +199,11 @@ public final class ScanJob {
             return exporter
         }
 
+        // Every session exists before any thread starts, so nothing can throw while a
+        // thread waits on the stream; TSK reads through the content cursor from now on.
+        let carvedSession = carver == nil ? nil : try pipeline.start(exporter: try exporter(), deliver: deliver)
+        router.route(to: contentCursor)
+
         // Files: TSK reads them in first-block order through the content cursor.
         // Two sets of lanes take the files in turn (balanced by size), so their digests
         // run beside each other: two more MD5 streams for the engine to interleave.
@@ -219,8 +224,7 @@ public final class ScanJob {
         }
         // Carving: each extent found is read and hashed at once, while its bytes are in the window.
         let carving = CarvingTask()
-        if let carver, let cursor = carver.source as? MediaStream.Cursor {
-            let session = try pipeline.start(exporter: try exporter(), deliver: deliver)
+        if let carver, let session = carvedSession, let cursor = carver.source as? MediaStream.Cursor {
             let carved = UncheckedBox((carver: carver, session: session, regions: regions, known: known))
             carving.start {
                 defer { cursor.finish() }
@@ -236,7 +240,6 @@ public final class ScanJob {
             }
         }
 
-        router.route(to: contentCursor)
         let size = stream.size
         // MD5 of the whole media, as ewfverify computes by default; SHA-1 only when
         // it is the one digest stored (a SHA-1 over 1 GB costs half a second).
