@@ -156,12 +156,17 @@ public final class RecoveryExporter: ContentExporter {
                                 message: "export stopped: no space left on \(first.exporter.rootPath)\(reason) after \(written) files; "
                                     + "\(skipped) items not exported (every item is still hashed and recorded)\(hint)"))
         }
+        return issues + otherFailureIssues(of: exporters)
+    }
+
+    /// Only the line about failures other than a full disk, for callers that tell
+    /// about the full disk themselves (`recover` and `carve`, with their manifest).
+    public static func otherFailureIssues(of exporters: [RecoveryExporter]) -> [Issue] {
+        guard let first = exporters.first else { return [] }
         let others = exporters.reduce(0) { $0 + $1.otherFailures }
-        if others > 0, let firstOther = exporters.lazy.compactMap(\.firstOtherFailure).first {
-            issues.append(Issue(severity: .warning, image: first.exam.source.path, partition: nil, sectorOffset: nil,
-                                message: "\(others) items could not be exported into \(first.exporter.rootPath); the first: \(firstOther)"))
-        }
-        return issues
+        guard others > 0, let firstOther = exporters.lazy.compactMap(\.firstOtherFailure).first else { return [] }
+        return [Issue(severity: .warning, image: first.exam.source.path, partition: nil, sectorOffset: nil,
+                      message: "\(others) items could not be exported into \(first.exporter.rootPath); the first: \(firstOther)")]
     }
 
     /// Reserves `name` at the top of the output folder for our own file (the

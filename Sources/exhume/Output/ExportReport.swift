@@ -17,11 +17,8 @@ struct ExportReport {
 
     init(_ export: ManifestedExporter, manifest: ManifestWriter.Summary, image: String) {
         let root = export.exporter.exporter.rootPath
-        var others = export.exporter.issues
-        if export.exporter.stoppedBy != nil, !others.isEmpty {
-            // RecoveryExporter puts its full-disk line first; this report says it, with the manifest's state.
-            others.removeFirst()
-        }
+        // The full disk is told here, with the manifest's state; the exporter tells the rest.
+        let others = RecoveryExporter.otherFailureIssues(of: [export.exporter])
         var text: [String] = []
         if let code = export.stoppedByErrno {
             // ENOSPC says what the message says; EDQUOT (over quota) is worth naming.
