@@ -32,7 +32,7 @@ public final class Carver {
     private let exam: Examination
     /// Where the bytes are read: the examination's image, or a second reader of it
     /// (its own libewf handle) so carving can run beside another reader.
-    let source: any ImageSource
+    private let source: any ImageSource
     private let rules: CarvingRuleSet
     private let scanner: SignatureScanner
     private let validators: [StructureValidator?]

@@ -160,7 +160,8 @@ public final class ScanJob {
         }
         let stream = MediaStream(readers: readers, fallback: exam.source)
         let contentCursor = stream.cursor(advancingReads: 256 << 10)
-        let carver = try rules.map { rules throws in try Carver(exam: exam, rules: rules, source: stream.cursor()) }
+        let carveCursor = rules == nil ? nil : stream.cursor()
+        let carver = try rules.map { rules throws in try Carver(exam: exam, rules: rules, source: carveCursor) }
 
         let writer = BatchWriter(database: database, image: imageID, exam: exam, batchSize: options.batchSize)
         let tally = Mutex(summary)
@@ -224,7 +225,7 @@ public final class ScanJob {
         }
         // Carving: each extent found is read and hashed at once, while its bytes are in the window.
         let carving = CarvingTask()
-        if let carver, let session = carvedSession, let cursor = carver.source as? MediaStream.Cursor {
+        if let carver, let session = carvedSession, let cursor = carveCursor {
             let carved = UncheckedBox((carver: carver, session: session, regions: regions, known: known))
             carving.start {
                 defer { cursor.finish() }
