@@ -1,6 +1,6 @@
 # Exhume — the two set-up commands live in README.md; `make test` is the one test command.
 SHELL := /bin/bash
-DEB_PACKAGES := libtsk-dev libewf-dev libmagic-dev libsqlite3-dev sqlite3 sleuthkit ewf-tools hashdeep pkg-config \
+DEB_PACKAGES := libtsk-dev libewf-dev libmagic-dev libdeflate-dev libsqlite3-dev sqlite3 sleuthkit ewf-tools hashdeep pkg-config \
                 dosfstools mtools e2fsprogs ntfs-3g gdisk fdisk
 FIXTURE := Fixtures/mbr.E01
 export TZ := UTC

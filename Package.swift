@@ -26,7 +26,7 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Evidence", dependencies: [
-            "CEWF",
+            "CEWF", "CInflate",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CSQLite", "CDigest", .product(name: "Crypto", package: "swift-crypto")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
         .target(name: "CDigest", cSettings: [.unsafeFlags(["-O2"])]),
+        // zlib's `uncompress` and `adler32` for libewf, served by libdeflate (see CInflate.h).
+        .target(name: "CInflate", cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("deflate")]),
         .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),
         .target(name: "CaseStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
