@@ -30,7 +30,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
-        .target(name: "Carving", dependencies: ["CMagic", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Carving", dependencies: ["CMagic", "CInflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore"]),
         .executableTarget(name: "exhume", dependencies: [
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CSQLite", "CDigest", .product(name: "Crypto", package: "swift-crypto")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
         .target(name: "CDigest", cSettings: [.unsafeFlags(["-O2"])]),
-        // zlib's `uncompress` and `adler32` for libewf, served by libdeflate (see CInflate.h).
+        // zlib's `uncompress` and `adler32` for libewf, served by libdeflate (see CInflate.h); CRC-32.
         .target(name: "CInflate", cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("deflate")]),
         .target(name: "ExhumeTestSupport", dependencies: ["Evidence"]),

@@ -57,6 +57,8 @@ uLong adler32(uLong adler, const Bytef *buf, uInt len) {
     return libdeflate_adler32((uint32_t)adler, buf, len);
 }
 
+uint32_t exhume_crc32(uint32_t crc, const void *bytes, size_t count) { return libdeflate_crc32(crc, bytes, count); }
+
 uint64_t exhume_inflate_calls(void) { return atomic_load_explicit(&calls, memory_order_relaxed); }
 
 const char *exhume_inflate_engine(void) { return "libdeflate " LIBDEFLATE_VERSION_STRING; }

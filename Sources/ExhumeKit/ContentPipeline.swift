@@ -142,7 +142,7 @@ public final class ContentPipeline: @unchecked Sendable {
 
         deinit {
             if !finished { finish() }
-            carvedBuffer.deallocate()
+            readBuffer.deallocate()
         }
 
         private func dispatch() {
@@ -187,7 +187,7 @@ public final class ContentPipeline: @unchecked Sendable {
             let outcome: ContentReadOutcome
             switch item.origin {
             case .file(let index, _, let ref):
-                outcome = exam.fileSystems[index].fileSystem.readContent(ref, chunk: consume)
+                outcome = exam.fileSystems[index].fileSystem.readContent(ref, scratch: readBuffer, chunk: consume)
             case .carved(let extent):
                 outcome = read(extent, from: source ?? exam.source, into: consume)
             }
@@ -209,15 +209,15 @@ public final class ContentPipeline: @unchecked Sendable {
             pool.give(chunk)
         }
 
-        /// Where carved ranges are read, made once for the session (a scan reads
-        /// hundreds of carved items: no fresh megabyte, and its page faults, for
-        /// each). Untouched in sessions without carved items, so not resident.
-        private let carvedBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+        /// Where carved ranges and files' runs are read, made once for the session
+        /// (a scan reads thousands of items: no fresh megabyte, and its page
+        /// faults, for each).
+        private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
 
         /// Reads a carved range straight from the image, in 1 MiB pieces.
         private func read(_ extent: CarvedExtent, from source: any ImageSource,
                           into consume: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
-            let buffer = carvedBuffer
+            let buffer = readBuffer
             let piece = buffer.count
             var done: Int64 = 0
             while done < extent.length {

@@ -97,6 +97,7 @@ public final class ScanJob {
             return router
         })
         guard let router = routed else { preconditionFailure("Examination did not open its image through the router") }
+        let phases = PhaseClock()
         var summary = ImageSummary(path: path)
         summary.issues = exam.issues
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -135,6 +136,7 @@ public final class ScanJob {
         let pipeline = ContentPipeline(exam: exam, options: pipelineOptions)
         var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
         summary.issues += walkIssues
+        phases.mark("listed")
         items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
 
         var rules: CarvingRuleSet?
@@ -148,6 +150,7 @@ public final class ScanJob {
             summary.issues += regionIssues
         }
 
+        phases.mark("regions")
         // One read of the media: readers (one libewf handle each for E01, so chunks
         // inflate on both cores) fill a window of stripes in image order; the
         // image digests take every stripe, TSK reads file contents through one
@@ -222,6 +225,7 @@ public final class ScanJob {
                 sessions[lane].add(item)
             }
             for session in sessions { session.finish() }
+            phases.mark("files hashed")
         }
         // Carving: each extent found is read and hashed at once, while its bytes are in the window.
         let carving = CarvingTask()
@@ -237,6 +241,7 @@ public final class ScanJob {
                     session.add(item, from: cursor)
                 })
                 session.finish()
+                phases.mark("carved")
                 return result
             }
         }
@@ -259,6 +264,7 @@ public final class ScanJob {
                                    counts: tally.withLock { $0.bySource }))
             }
         }
+        phases.mark("image hashed")
         filesDone.wait()
         let carveResult = carving.wait()
         // Diagnostics for tuning (README, Benchmark): how the stream and the MD5 engine spent their time.
@@ -276,6 +282,7 @@ public final class ScanJob {
                 "md5 engine: idle \(ms(PairedMD5.shared.idle)), on a core \(ms(PairedMD5.shared.cpu)); MiB hashed alone / in pairs / in threes: "
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
+                "chunks inflated by libdeflate so far: \(Inflate.calls)",
             ]
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -289,6 +296,8 @@ public final class ScanJob {
             try pipeline.run(leftovers, deliver: record)
         }
         try writer.finish()
+        phases.mark("recorded")
+        phases.report()
         summary = tally.withLock { $0 }
         // A full export disk stops the export (once, not per item); say so once.
         summary.issues += RecoveryExporter.issues(of: exporters,
@@ -397,5 +406,26 @@ public final class ScanJob {
 
     private func exportFolder(_ image: Int64) -> URL {
         folder.appendingPathComponent("export/img\(image)")
+    }
+}
+
+/// When each step of an image's scan ended, for EXHUME_STREAM_STATS (phases
+/// run on several threads: files and carving end while the image is hashed).
+final class PhaseClock: @unchecked Sendable {
+    private let start = DispatchTime.now()
+    private let marks = Mutex<[(String, UInt64)]>([])
+    static let enabled = ProcessInfo.processInfo.environment["EXHUME_STREAM_STATS"] != nil
+
+    func mark(_ name: String) {
+        guard PhaseClock.enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds
+        marks.withLock { $0.append((name, now)) }
+    }
+
+    /// Prints the marks so far on stderr.
+    func report() {
+        guard PhaseClock.enabled else { return }
+        let line = marks.withLock { $0 }.map { "\($0.0) \($0.1 / 1_000_000) ms" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("phases: \(line)\n".utf8))
     }
 }

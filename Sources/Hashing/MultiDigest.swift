@@ -2,8 +2,8 @@ import CDigest
 import Crypto
 
 /// MD5, SHA-1 and SHA-256 of one stream, computed in a single pass over its
-/// chunks (not `Sendable`: swift-crypto's hash states are not; use one per thread) (swift-crypto; measured here: as fast as OpenSSL's libcrypto, 3
-/// digests ≈ 420 MB/s on one core, MD5 alone ≈ 770 MB/s).
+/// chunks (not `Sendable`: the states are per thread). MD5 goes to the
+/// ``PairedMD5`` engine, SHA-1 and SHA-256 are computed together (``SHALane``).
 ///
 /// For two cores, feed ``MD5Lane`` and ``SHALane`` from different threads:
 /// MD5 is the slow one, so it gets a core of its own.
@@ -38,17 +38,55 @@ public struct MD5Lane {
     public func finalize() -> [UInt8] { context.digest() }
 }
 
-/// The SHA-1 and SHA-256 part of a ``MultiDigest``.
+/// The SHA-1 and SHA-256 part of a ``MultiDigest``: both in one pass with the
+/// CPU's SHA extensions where it has them (`exhume_sha`: their round chains
+/// overlap, ≈ 1.6 GB/s for the pair here against ≈ 0.93 GB/s one after the
+/// other), swift-crypto otherwise.
 public struct SHALane {
-    private var sha1 = Insecure.SHA1()
-    private var sha256 = SHA256()
-    public init() {}
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        sha1.update(bufferPointer: bytes)
-        sha256.update(bufferPointer: bytes)
+    private static let fusedAvailable = exhume_sha_available() == 1
+    // Exactly one of the two is in use.
+    private var fused: SHAContext?
+    private var crypto: (sha1: Insecure.SHA1, sha256: SHA256)?
+
+    public init() {
+        if SHALane.fusedAvailable { fused = SHAContext() } else { crypto = (Insecure.SHA1(), SHA256()) }
     }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if fused != nil {
+            if !isKnownUniquelyReferenced(&fused!) { fused = fused!.copy() }
+            exhume_sha_update(fused!.raw, bytes.baseAddress, bytes.count)
+        } else {
+            crypto!.sha1.update(bufferPointer: bytes)
+            crypto!.sha256.update(bufferPointer: bytes)
+        }
+    }
+
     public func finalize() -> (sha1: [UInt8], sha256: [UInt8]) {
-        (Array(sha1.finalize()), Array(sha256.finalize()))
+        if let fused { return fused.digests() }
+        return (Array(crypto!.sha1.finalize()), Array(crypto!.sha256.finalize()))
+    }
+}
+
+/// One `exhume_sha` state, copied on write by ``SHALane``.
+final class SHAContext: @unchecked Sendable {
+    let raw = UnsafeMutablePointer<exhume_sha>.allocate(capacity: 1)
+
+    init() { exhume_sha_init(raw) }
+    deinit { raw.deallocate() }
+
+    func copy() -> SHAContext {
+        let other = SHAContext()
+        other.raw.pointee = raw.pointee
+        return other
+    }
+
+    /// The digests of what was fed so far; the state itself goes on.
+    func digests() -> (sha1: [UInt8], sha256: [UInt8]) {
+        var finished = raw.pointee
+        var one = [UInt8](repeating: 0, count: 20), two = [UInt8](repeating: 0, count: 32)
+        exhume_sha_final(&finished, &one, &two)
+        return (one, two)
     }
 }
 

@@ -151,14 +151,16 @@ enum FileWalk {
 
 private let fileWalkCallback: TSK_FS_FILE_WALK_CB = { _, _, _, buffer, length, _, pointer in
     guard let pointer else { return TSK_WALK_ERROR }
-    let context = Unmanaged<FileWalkContext>.fromOpaque(pointer).takeUnretainedValue()
     guard length > 0, let buffer else { return TSK_WALK_CONT }
-    context.bytes += Int64(length)
-    if !context.consumer(UnsafeRawBufferPointer(start: buffer, count: length)) {
-        context.stopped = true
-        return TSK_WALK_STOP
+    // Called once per block: borrow the context (kept alive by `run`) without retaining it.
+    return Unmanaged<FileWalkContext>.fromOpaque(pointer)._withUnsafeGuaranteedRef { context in
+        context.bytes += Int64(length)
+        if !context.consumer(UnsafeRawBufferPointer(start: buffer, count: length)) {
+            context.stopped = true
+            return TSK_WALK_STOP
+        }
+        return TSK_WALK_CONT
     }
-    return TSK_WALK_CONT
 }
 
 enum BlockWalk {

@@ -51,16 +51,19 @@ extension FileSystem {
     /// file TSK returns what its metadata still points to.
     ///
     /// `chunk` receives the bytes block by block (TSK's buffer: copy what you
-    /// keep) and returns false to stop. Not thread-safe: one reader per
-    /// `FileSystem` at a time.
-    public func readContent(_ ref: ContentRef, chunk: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
+    /// keep) and returns false to stop. `scratch`, when given, is where whole
+    /// runs are read (at least a block; 1 MiB is best), so that a reader of many
+    /// files does not map and fault in a fresh buffer for each. Not thread-safe:
+    /// one reader per `FileSystem` at a time.
+    public func readContent(_ ref: ContentRef, scratch: UnsafeMutableRawBufferPointer? = nil,
+                            chunk: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome {
         let where_ = "\(image.path), file system at sector \(info.sectorOffset), metadata address \(ref.metaAddress)"
         guard let file = tsk_fs_file_open_meta(raw, nil, TSK_INUM_T(ref.metaAddress)) else {
             return ContentReadOutcome(bytes: 0, error: TSKError.capture(function: "tsk_fs_file_open_meta", context: where_),
                                       stopped: false)
         }
         defer { tsk_fs_file_close(file) }
-        if let fast = readRuns(file, ref: ref, context: where_, chunk: chunk) { return fast }
+        if let fast = readRuns(file, ref: ref, context: where_, scratch: scratch, chunk: chunk) { return fast }
         var outcome = withoutActuallyEscaping(chunk) { escapable in
             FileWalk.run(file, attribute: ref.attribute, consumer: escapable)
         }
@@ -83,7 +86,7 @@ extension FileSystem {
     /// block; unreadable blocks come back as zeros and the error is reported.
     /// Nil when the fast path does not apply.
     private func readRuns(_ file: UnsafeMutablePointer<TSK_FS_FILE>, ref: ContentRef, context: String,
-                          chunk: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome? {
+                          scratch: UnsafeMutableRawBufferPointer?, chunk: (UnsafeRawBufferPointer) -> Bool) -> ContentReadOutcome? {
         guard let meta = file.pointee.meta, meta.pointee.flags.rawValue & TSK_FS_META_FLAG_ALLOC.rawValue != 0 else { return nil }
         let attribute: UnsafePointer<TSK_FS_ATTR>?
         if let id = ref.attribute {
@@ -99,9 +102,11 @@ extension FileSystem {
         let special = TSK_FS_ATTR_COMP.rawValue | TSK_FS_ATTR_ENC.rawValue | TSK_FS_ATTR_RES.rawValue
         guard flags & TSK_FS_ATTR_NONRES.rawValue != 0, flags & special == 0 else { return nil }
         let size = Int64(attr.pointee.size)
-        let piece = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
-        defer { buffer.deallocate() }
+        let owned = scratch == nil || scratch!.count < max(1, info.blockSize)
+            ? UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096) : nil
+        defer { owned?.deallocate() }
+        let buffer = owned ?? scratch!
+        let piece = buffer.count
         var offset: Int64 = 0
         var firstError: TSKError?
         while offset < size {

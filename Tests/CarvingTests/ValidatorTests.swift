@@ -1,5 +1,5 @@
 import ExhumeTestSupport
-import Carving
+@testable import Carving
 import Foundation
 import Testing
 
@@ -46,6 +46,23 @@ struct CarvingValidatorTests {
                 continue
             }
         }
+    }
+
+    @Test func crc32AgreesByteByByteAndInRuns() {
+        var check = CRC32()
+        Array("123456789".utf8).withUnsafeBytes { check.update($0) }
+        #expect(check.value == 0xCBF4_3926)   // the standard check value
+        let data = (0..<100_000).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+        var bytes = CRC32()
+        for byte in data { bytes.update(byte) }   // the table
+        var mixed = CRC32()
+        data.withUnsafeBytes { buffer in
+            mixed.update(buffer[0])
+            mixed.update(UnsafeRawBufferPointer(rebasing: buffer[1..<50_000]))   // libdeflate
+            mixed.update(buffer[50_000])
+            mixed.update(UnsafeRawBufferPointer(rebasing: buffer[50_001...]))
+        }
+        #expect(mixed.value == bytes.value)
     }
 
     @Test func randomBytesAreInvalidForEveryFormat() {

@@ -1,3 +1,5 @@
+internal import CInflate
+
 /// PNG: the 8-byte signature, then chunks (length, type, data, CRC-32) to IEND.
 ///
 /// The first chunk must be a 13-byte IHDR; every CRC is checked; chunk types must be four ASCII
@@ -48,7 +50,8 @@ public struct PNGValidator: StructureValidator {
     }
 }
 
-/// CRC-32 (ISO 3309, the polynomial PNG and ZIP use), table-driven.
+/// CRC-32 (ISO 3309, the polynomial PNG and ZIP use): bytes one at a time from a
+/// table, runs of bytes with libdeflate's (carry-less multiply, ~50× faster).
 struct CRC32 {
     static let table: [UInt32] = (0..<256).map { n -> UInt32 in
         var c = UInt32(n)
@@ -66,10 +69,7 @@ struct CRC32 {
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        var s = state
-        Self.table.withUnsafeBufferPointer { table in
-            for byte in bytes { s = table[Int((s ^ UInt32(byte)) & 0xFF)] ^ (s >> 8) }
-        }
-        state = s
+        // libdeflate keeps the CRC finished (inverted) between calls; we keep it running.
+        state = exhume_crc32(state ^ 0xFFFF_FFFF, bytes.baseAddress, bytes.count) ^ 0xFFFF_FFFF
     }
 }
