@@ -133,11 +133,8 @@ public final class ScanJob {
         pipelineOptions.hashSets = options.hashSets
         // Three sessions (two for files, one for carved items) already type on three lanes.
         pipelineOptions.typeLanes = 1
+
         let pipeline = ContentPipeline(exam: exam, options: pipelineOptions)
-        var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
-        summary.issues += walkIssues
-        phases.mark("listed")
-        items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
 
         var rules: CarvingRuleSet?
         var regions: [CarveRegion] = []
@@ -149,18 +146,32 @@ public final class ScanJob {
             regions = found
             summary.issues += regionIssues
         }
-
         phases.mark("regions")
-        // One read of the media: readers (one libewf handle each for E01, so chunks
-        // inflate on both cores) fill a window of stripes in image order; the
-        // image digests take every stripe, TSK reads file contents through one
-        // cursor, the carver scans and reads carved items through another.
+
+        // Two readers of the media: for an E01 each has its own libewf handle, so chunks
+        // inflate on both cores. While the file systems are listed they read ahead what
+        // FAT's orphan search will read; then they fill the media stream.
         let readers: [any ImageSource]
         if let ewf = exam.source as? EWFImage {
             readers = [try ewf.clone(), try ewf.clone()]
         } else {
             readers = [exam.source, exam.source]
         }
+        let readAhead = ScanJob.listingReadAhead(exam, regions: options.carve && !options.carveAllSpace ? regions : nil,
+                                                 helpers: readers)
+        defer { readAhead?.stop() }   // idempotent; its threads keep it alive until stopped
+        router.route(to: readAhead)
+        var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
+        router.route(to: nil)
+        readAhead?.stop()
+        summary.issues += walkIssues
+        phases.mark("listed")
+        items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
+
+        // One read of the media: readers (one libewf handle each for E01, so chunks
+        // inflate on both cores) fill a window of stripes in image order; the
+        // image digests take every stripe, TSK reads file contents through one
+        // cursor, the carver scans and reads carved items through another.
         let stream = MediaStream(readers: readers, fallback: exam.source)
         let contentCursor = stream.cursor(advancingReads: 256 << 10)
         let carveCursor = rules == nil ? nil : stream.cursor()
@@ -283,6 +294,7 @@ public final class ScanJob {
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
                 "chunks inflated by libdeflate so far: \(Inflate.calls)",
+                ScanJob.describe(readAhead),
             ]
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -376,6 +388,33 @@ public final class ScanJob {
         let mounted = exam.fileSystems[index]
         guard mounted.poolVolume == nil else { return nil }
         return mounted.info.byteOffset + Int64(block) * Int64(mounted.info.blockSize)
+    }
+
+    /// Listing a FAT file system reads every unallocated cluster (TSK's search for
+    /// orphan entries), about half of a typical image, on one thread before the
+    /// stream can start: for an E01, helpers inflate those clusters ahead of it.
+    /// The clusters are the file systems' unallocated extents (the carving regions
+    /// when they are known; otherwise from the allocation table).
+    static func listingReadAhead(_ exam: Examination, regions: [CarveRegion]?, helpers: [any ImageSource]) -> ReadAhead? {
+        guard exam.source is EWFImage else { return nil }
+        let fat = exam.fileSystems.filter { $0.poolVolume == nil && ($0.info.type.hasPrefix("fat") || $0.info.type == "exfat") }
+        guard !fat.isEmpty else { return nil }
+        let expected: [Range<Int64>]
+        if let regions {
+            let offsets = Set(fat.map(\.info.sectorOffset))
+            expected = regions.filter { $0.kind == .unallocated && $0.fileSystemOffset.map(offsets.contains) == true }
+                .map { $0.extent.offset..<$0.extent.end }
+        } else {
+            expected = fat.flatMap { $0.fileSystem.unallocatedExtents().extents.map { $0.offset..<$0.end } }
+        }
+        return ReadAhead(base: exam.source, expected: expected, helpers: helpers)
+    }
+
+    /// How the listing's read-ahead was used (diagnostics).
+    static func describe(_ readAhead: ReadAhead?) -> String {
+        guard let counts = readAhead?.counts else { return "listing: no read-ahead" }
+        let served = "\(counts.served >> 20) MiB read ahead, \(counts.direct >> 20) MiB straight"
+        return "listing: \(served); stripes read by helpers \(counts.helped), by the lister \(counts.claimed), never used \(counts.unused)"
     }
 
     /// Takes the case's scan lock (`flock` on `case.lock`): a second scan of
