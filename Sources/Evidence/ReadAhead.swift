@@ -42,7 +42,7 @@ public final class ReadAhead: ImageSource, @unchecked Sendable {
     // Guarded by `condition`.
     private var slots: [Int: Slot] = [:]
     private var spare: [UnsafeMutableRawBufferPointer]
-    private let buffers: [UnsafeMutableRawBufferPointer]
+    private var buffers: [UnsafeMutableRawBufferPointer]
     /// Index in `plan` of the next stripe to schedule.
     private var next = 0
     /// Index in `plan` of the planned stripe the reader is in (or reached last).
@@ -97,8 +97,8 @@ public final class ReadAhead: ImageSource, @unchecked Sendable {
         for buffer in buffers { buffer.deallocate() }
     }
 
-    /// Ends the helpers (waits for stripes under way); later reads go to
-    /// `base`. Idempotent.
+    /// Ends the helpers (waits for stripes under way) and frees the stripes;
+    /// later reads go to `base`. Idempotent.
     public func stop() {
         condition.lock()
         stopped = true
@@ -106,7 +106,9 @@ public final class ReadAhead: ImageSource, @unchecked Sendable {
         while running > 0 { condition.wait() }
         for slot in slots.values { if case .ready = slot.state, !slot.used { statistics.unused += 1 } }
         slots.removeAll()
-        spare = buffers
+        spare = []
+        for buffer in buffers { buffer.deallocate() }
+        buffers = []
         condition.unlock()
     }
 
