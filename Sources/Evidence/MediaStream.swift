@@ -93,7 +93,19 @@ public final class MediaStream: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         marks.append(0)
-        return Cursor(stream: self, id: marks.count - 1, advancingReads: advancingReads)
+        return Cursor(stream: self, id: marks.count - 1, advancingReads: advancingReads, advancingRuns: nil)
+    }
+
+    /// A cursor whose mark follows runs of back-to-back reads: once its reads
+    /// have been contiguous for `run` bytes, each read moves the mark to where it
+    /// starts. For a reader that jumps about (a directory here, the allocation
+    /// table there) before reading forward, which a single far read must not let
+    /// drag the mark ahead (TSK's search for orphan entries). One reader only.
+    public func cursor(advancingRuns run: Int) -> Cursor {
+        condition.lock()
+        defer { condition.unlock() }
+        marks.append(0)
+        return Cursor(stream: self, id: marks.count - 1, advancingReads: nil, advancingRuns: run)
     }
 
     /// Reads the whole media and calls `consume` with each stripe's offset and
@@ -273,11 +285,16 @@ public final class MediaStream: @unchecked Sendable {
         private let stream: MediaStream
         fileprivate let id: Int
         private let advancingReads: Int?
+        private let advancingRuns: Int?
+        /// The run of contiguous reads so far (with `advancingRuns`).
+        private var runStart: Int64 = -1
+        private var runEnd: Int64 = -1
 
-        fileprivate init(stream: MediaStream, id: Int, advancingReads: Int?) {
+        fileprivate init(stream: MediaStream, id: Int, advancingReads: Int?, advancingRuns: Int?) {
             self.stream = stream
             self.id = id
             self.advancingReads = advancingReads
+            self.advancingRuns = advancingRuns
         }
 
         public var format: ImageFormat { stream.fallback.format }
@@ -296,6 +313,11 @@ public final class MediaStream: @unchecked Sendable {
         }
 
         public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(EvidenceError) -> Int {
+            if let run = advancingRuns {
+                if offset != runEnd { runStart = offset }
+                runEnd = offset + Int64(buffer.count)
+                if runEnd - runStart >= Int64(run) { advance(to: offset) }
+            }
             let advancing = advancingReads.map { buffer.count >= $0 } ?? false
             return try stream.read(id, advancing: advancing, into: buffer, at: offset)
         }

@@ -61,13 +61,15 @@ public final class ContentPipeline: @unchecked Sendable {
     }
 
     /// The items of every file system that `selection` accepts, sorted by
-    /// their first block so the image is read mostly sequentially.
-    public func items(_ selection: ItemSelection) -> (items: [ContentItem], issues: [Issue]) {
+    /// their first block so the image is read mostly sequentially; the orphans
+    /// of the file systems in `withoutOrphans` (indexes) are left out (see
+    /// ``orphanItems(_:of:through:)``).
+    public func items(_ selection: ItemSelection, withoutOrphans: Set<Int> = []) -> (items: [ContentItem], issues: [Issue]) {
         var items: [ContentItem] = []
         var issues: [Issue] = []
         for (index, mounted) in exam.fileSystems.enumerated() {
             let type = mounted.info.type
-            let error = mounted.fileSystem.walk(locatingContent: true) { entry in
+            let error = mounted.fileSystem.walk(locatingContent: true, orphans: !withoutOrphans.contains(index)) { entry in
                 guard selection.accepts(entry, fileSystemType: type), let ref = entry.content else { return true }
                 items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref,
                                          source: ItemSelection.source(of: entry)))
@@ -81,6 +83,28 @@ public final class ContentPipeline: @unchecked Sendable {
         }
         items.sort { $0.sortKey < $1.sortKey }
         for index in items.indices { items[index].sequence = index }
+        return (items, issues)
+    }
+
+    /// The orphans (`$OrphanFiles`) of file system `index` that `selection`
+    /// accepts, found through `view`, another TSK handle of the same file
+    /// system (so that the search can run on its own thread, reading through
+    /// its own source); sorted by first block, to be read with the examination's
+    /// own handle.
+    public func orphanItems(_ selection: ItemSelection, of index: Int,
+                            through view: FileSystem) -> (items: [ContentItem], issues: [Issue]) {
+        let mounted = exam.fileSystems[index]
+        var items: [ContentItem] = []
+        let error = view.walk(locatingContent: true) { entry in
+            guard entry.isOrphan, selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
+            items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: ItemSelection.source(of: entry)))
+            return true
+        }
+        items.sort { $0.sortKey < $1.sortKey }
+        let issues = error.map {
+            [Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
+                   sectorOffset: mounted.info.sectorOffset, message: "listing of orphan files may be incomplete: \($0.message)")]
+        } ?? []
         return (items, issues)
     }
 

@@ -148,22 +148,13 @@ public final class ScanJob {
         }
         phases.mark("regions")
 
-        // Two readers of the media: for an E01 each has its own libewf handle, so chunks
-        // inflate on both cores. While the file systems are listed they read ahead what
-        // FAT's orphan search will read; then they fill the media stream.
-        let readers: [any ImageSource]
-        if let ewf = exam.source as? EWFImage {
-            readers = [try ewf.clone(), try ewf.clone()]
-        } else {
-            readers = [exam.source, exam.source]
-        }
-        let readAhead = ScanJob.listingReadAhead(exam, regions: options.carve && !options.carveAllSpace ? regions : nil,
-                                                 helpers: readers)
-        defer { readAhead?.stop() }   // idempotent; its threads keep it alive until stopped
-        router.route(to: readAhead)
-        var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all))
-        router.route(to: nil)
-        readAhead?.stop()
+        // FAT finds orphan entries by reading every unallocated cluster (TSK's walk of the
+        // unallocated directory entries): half of a typical image, on one thread, before the
+        // stream could start. Those file systems are listed without `$OrphanFiles` here;
+        // their orphans are searched during the stream, on a second TSK handle reading
+        // through a cursor of its own, and read after the files.
+        let searchOrphans = Set(exam.fileSystems.indices.filter { ScanJob.findsOrphansByReading(exam.fileSystems[$0]) })
+        var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all), withoutOrphans: searchOrphans)
         summary.issues += walkIssues
         phases.mark("listed")
         items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
@@ -172,9 +163,18 @@ public final class ScanJob {
         // inflate on both cores) fill a window of stripes in image order; the
         // image digests take every stripe, TSK reads file contents through one
         // cursor, the carver scans and reads carved items through another.
+        let readers: [any ImageSource]
+        if let ewf = exam.source as? EWFImage {
+            readers = [try ewf.clone(), try ewf.clone()]
+        } else {
+            readers = [exam.source, exam.source]
+        }
         let stream = MediaStream(readers: readers, fallback: exam.source)
         let contentCursor = stream.cursor(advancingReads: 256 << 10)
         let carveCursor = rules == nil ? nil : stream.cursor()
+        // The orphan search first walks the directories (reads here and there), then reads
+        // the unallocated clusters forward in TSK's 64 KiB blocks: only runs of those move its mark.
+        let orphanCursor = searchOrphans.isEmpty ? nil : stream.cursor(advancingRuns: 1 << 20)
         let carver = try rules.map { rules throws in try Carver(exam: exam, rules: rules, source: carveCursor) }
 
         let writer = BatchWriter(database: database, image: imageID, exam: exam, batchSize: options.batchSize)
@@ -219,6 +219,16 @@ public final class ScanJob {
         let carvedSession = carver == nil ? nil : try pipeline.start(exporter: try exporter(), deliver: deliver)
         router.route(to: contentCursor)
 
+        // Orphans: searched on a thread of their own, through their own cursor.
+        let orphans = ResultThread<(items: [ContentItem], issues: [Issue])>()
+        if let orphanCursor {
+            let search = UncheckedBox((pipeline: pipeline, indexes: searchOrphans.sorted()))
+            orphans.start {
+                defer { orphanCursor.finish() }
+                return ScanJob.orphanItems(search.value.pipeline, exam: exam, of: search.value.indexes, through: orphanCursor)
+            }
+        }
+
         // Files: TSK reads them in first-block order through the content cursor.
         // Two sets of lanes take the files in turn (balanced by size), so their digests
         // run beside each other: two more MD5 streams for the engine to interleave.
@@ -228,12 +238,22 @@ public final class ScanJob {
             defer { files.value.cursor.finish() }
             let sessions = files.value.sessions
             var queued = [Int64](repeating: 0, count: sessions.count)
-            for item in files.value.items {
-                if writer.failed.load(ordering: .acquiring) { break }   // the case cannot take more
-                if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
+            func add(_ item: ContentItem) {
                 let lane = queued.indices.min { queued[$0] < queued[$1] }!
                 queued[lane] += max(0, item.size) + 4096
                 sessions[lane].add(item)
+            }
+            for item in files.value.items {
+                if writer.failed.load(ordering: .acquiring) { break }   // the case cannot take more
+                if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
+                add(item)
+            }
+            // Orphans last: the window no longer waits for this reader while their search
+            // goes on; their bytes, mostly behind the window by now, come from the image.
+            files.value.cursor.finish()
+            for item in orphans.wait()?.items ?? [] where !known.contains(ScanRecords.key(of: item, in: exam)) {
+                if writer.failed.load(ordering: .acquiring) { break }
+                add(item)
             }
             for session in sessions { session.finish() }
             phases.mark("files hashed")
@@ -294,7 +314,6 @@ public final class ScanJob {
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
                 "chunks inflated by libdeflate so far: \(Inflate.calls)",
-                ScanJob.describe(readAhead),
             ]
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -302,6 +321,9 @@ public final class ScanJob {
         progress?(Progress(image: path, done: size, total: size, counts: tally.withLock { $0.bySource }))
         if let (_, carveIssues, _) = carveResult {
             tally.withLock { $0.issues += carveIssues }
+        }
+        if let orphanIssues = orphans.wait()?.issues {
+            tally.withLock { $0.issues += orphanIssues }
         }
         // Twins whose file could not be read cleanly after all: hashed from their own bytes.
         if let leftovers = twins?.value.leftovers(), !leftovers.isEmpty {
@@ -390,31 +412,42 @@ public final class ScanJob {
         return mounted.info.byteOffset + Int64(block) * Int64(mounted.info.blockSize)
     }
 
-    /// Listing a FAT file system reads every unallocated cluster (TSK's search for
-    /// orphan entries), about half of a typical image, on one thread before the
-    /// stream can start: for an E01, helpers inflate those clusters ahead of it.
-    /// The clusters are the file systems' unallocated extents (the carving regions
-    /// when they are known; otherwise from the allocation table).
-    static func listingReadAhead(_ exam: Examination, regions: [CarveRegion]?, helpers: [any ImageSource]) -> ReadAhead? {
-        guard exam.source is EWFImage else { return nil }
-        let fat = exam.fileSystems.filter { $0.poolVolume == nil && ($0.info.type.hasPrefix("fat") || $0.info.type == "exfat") }
-        guard !fat.isEmpty else { return nil }
-        let expected: [Range<Int64>]
-        if let regions {
-            let offsets = Set(fat.map(\.info.sectorOffset))
-            expected = regions.filter { $0.kind == .unallocated && $0.fileSystemOffset.map(offsets.contains) == true }
-                .map { $0.extent.offset..<$0.extent.end }
-        } else {
-            expected = fat.flatMap { $0.fileSystem.unallocatedExtents().extents.map { $0.offset..<$0.end } }
-        }
-        return ReadAhead(base: exam.source, expected: expected, helpers: helpers)
+    /// FAT (and exFAT) find orphan entries by reading all unallocated clusters;
+    /// other file systems find them in their metadata tables, which is cheap.
+    static func findsOrphansByReading(_ mounted: MountedFileSystem) -> Bool {
+        mounted.poolVolume == nil && (mounted.info.type.hasPrefix("fat") || mounted.info.type == "exfat")
     }
 
-    /// How the listing's read-ahead was used (diagnostics).
-    static func describe(_ readAhead: ReadAhead?) -> String {
-        guard let counts = readAhead?.counts else { return "listing: no read-ahead" }
-        let served = "\(counts.served >> 20) MiB read ahead, \(counts.direct >> 20) MiB straight"
-        return "listing: \(served); stripes read by helpers \(counts.helped), by the lister \(counts.claimed), never used \(counts.unused)"
+    /// The orphans of the file systems `indexes`, searched on a second TSK
+    /// handle that reads through `source` (a stream cursor).
+    static func orphanItems(_ pipeline: ContentPipeline, exam: Examination, of indexes: [Int],
+                            through source: any ImageSource) -> (items: [ContentItem], issues: [Issue]) {
+        var items: [ContentItem] = []
+        var issues: [Issue] = []
+        func problem(_ index: Int?, _ message: String) {
+            let mounted = index.map { exam.fileSystems[$0] }
+            issues.append(Issue(severity: .warning, image: exam.source.path, partition: mounted?.partition?.slot,
+                                sectorOffset: mounted?.info.sectorOffset, message: message))
+        }
+        let view: DiskImage
+        do {
+            view = try DiskImage(source: source)
+        } catch {
+            problem(nil, "orphan files were not searched: \(error.message)")
+            return ([], issues)
+        }
+        for index in indexes {
+            do {
+                let fileSystem = try FileSystem(image: view, sectorOffset: exam.fileSystems[index].info.sectorOffset)
+                let (found, problems) = pipeline.orphanItems(ItemSelection(allocation: .all), of: index, through: fileSystem)
+                items += found
+                issues += problems
+            } catch {
+                problem(index, "orphan files were not searched: \(error.message)")
+            }
+        }
+        items.sort { $0.sortKey < $1.sortKey }
+        return (items, issues)
     }
 
     /// Takes the case's scan lock (`flock` on `case.lock`): a second scan of

@@ -80,12 +80,14 @@ final class WalkContext {
 }
 
 enum DirectoryWalk {
-    /// `tsk_fs_dir_walk` from the root, allocated and unallocated names, recursing.
+    /// `tsk_fs_dir_walk` from the root, allocated and unallocated names, recursing;
+    /// without `$OrphanFiles` (`NOORPHAN`) unless `orphans`.
     /// Returns false when TSK reported an error (what was found is kept).
-    static func run(_ fs: UnsafeMutablePointer<TSK_FS_INFO>, context: WalkContext) -> Bool {
+    static func run(_ fs: UnsafeMutablePointer<TSK_FS_INFO>, context: WalkContext, orphans: Bool = true) -> Bool {
         let flags = TSK_FS_DIR_WALK_FLAG_ENUM(rawValue: TSK_FS_DIR_WALK_FLAG_ALLOC.rawValue
                                               | TSK_FS_DIR_WALK_FLAG_UNALLOC.rawValue
-                                              | TSK_FS_DIR_WALK_FLAG_RECURSE.rawValue)
+                                              | TSK_FS_DIR_WALK_FLAG_RECURSE.rawValue
+                                              | (orphans ? 0 : TSK_FS_DIR_WALK_FLAG_NOORPHAN.rawValue))
         let pointer = Unmanaged.passUnretained(context).toOpaque()
         let result = withExtendedLifetime(context) {
             tsk_fs_dir_walk(fs, fs.pointee.root_inum, flags, directoryWalkCallback, pointer)

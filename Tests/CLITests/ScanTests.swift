@@ -140,6 +140,45 @@ struct ScanTests {
         #expect(mismatches.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
+    /// FAT finds orphans by reading every unallocated cluster; a scan lists FAT
+    /// without them and searches them during the stream, on a second TSK handle
+    /// reading through a cursor of its own. A directory deleted and then
+    /// forgotten by its parent leaves three orphan files: the scan must record
+    /// them exactly as `hash` lists and hashes them, from a raw image and an E01.
+    @Test(arguments: ["raw", "E01"])
+    func orphansOfAFATVolumeAreFoundDuringTheStream(format: String) throws {
+        let dir = try Locations.temporaryDirectory("orphans")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let evidence = dir.appendingPathComponent("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let raw = evidence.appendingPathComponent("orphans.raw").path
+        let samples = Locations.packageRoot.appendingPathComponent("Tests/CarvingTests/Samples")
+        // GONE's directory entry in the root is deleted and then reused by new empty
+        // files (uppercase 8.3 names: no long-name entries), so only its cluster knows its files.
+        let build = try Oracle.run("bash", ["-c", """
+            set -e
+            mkfs.fat -C -n ORPHANS -s 1 "$1" 4096 >/dev/null
+            mmd -i "$1" ::/GONE
+            for f in baseline.jpg image.png doc.pdf; do mcopy -i "$1" "$2/$f" "::/GONE/$f"; done
+            mcopy -i "$1" "$2/multipage.tif" ::/KEPT.TIF
+            mdeltree -i "$1" ::/GONE
+            : > "$3/empty"
+            for i in 1 2 3 4 5 6 7 8; do mcopy -i "$1" "$3/empty" "::/E$i.TXT"; done
+            rm "$3/empty"
+            if [ "$4" = E01 ]; then ewfacquire -u -q -t "$3/orphans" -c fast -f encase6 "$1" >/dev/null; rm "$1"; fi
+            """, "_", raw, samples.path, evidence.path, format])
+        #expect(build.status == 0, "\(build.stderr)")
+        let image = format == "E01" ? evidence.appendingPathComponent("orphans.E01").path : raw
+        let folder = dir.appendingPathComponent("case")
+        let scan = try Oracle.exhume(["scan", image, "--case", folder.path])
+        #expect(scan.status == 0, "\(scan.stderr)")
+
+        let (expected, hashed, _) = try hashPlusCarve(image, scratch: dir)
+        let orphans = hashed.filter { "\($0["source"]!)" == "orphan" }.map { "\($0["path"]!)" }.sorted()
+        #expect(orphans == ["$OrphanFiles/_aseline.jpg", "$OrphanFiles/_mage.png", "$OrphanFiles/_oc.pdf"])
+        #expect(try caseItems(folder) == expected)
+    }
+
     @Test func resumeAfterACrashEqualsAnUninterruptedScan() throws {
         let dir = try Locations.temporaryDirectory("resume")
         defer { try? FileManager.default.removeItem(at: dir) }

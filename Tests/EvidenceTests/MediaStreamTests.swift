@@ -107,6 +107,46 @@ struct MediaStreamTests {
         cursor.finish()
     }
 
+    /// A cursor whose mark follows runs of contiguous reads: reads far ahead (a
+    /// directory) do not drag the mark there, so the forward pass that follows is
+    /// served from the window; the forward pass moves the mark, so the stream
+    /// goes on to the end.
+    @Test func aRunFollowingCursorIgnoresFarReadsAndFollowsItsRuns() throws {
+        let stripe = 4_096, count = 64
+        let (dir, bytes, image) = try media(count * stripe, seed: 21)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stream = MediaStream(readers: [image, image], fallback: image, stripeSize: stripe, window: 6)
+        let cursor = stream.cursor(advancingRuns: 2 * stripe)
+        let mismatches = Mismatches()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            defer { cursor.finish(); done.signal() }
+            // Scattered reads within the window of the mark, as a directory walk does…
+            for offset in [5 * stripe, 1 * stripe, 4 * stripe + 100, 0] {
+                if (try? read(cursor, 1_000, at: Int64(offset))) != Array(bytes[offset..<(offset + 1_000)]) {
+                    mismatches.add("scattered at \(offset)")
+                }
+            }
+            // …then the whole media forward, in reads a third of a stripe long.
+            var offset = 0
+            while offset < bytes.count {
+                let n = min(stripe / 3, bytes.count - offset)
+                if (try? read(cursor, n, at: Int64(offset))) != Array(bytes[offset..<(offset + n)]) {
+                    mismatches.add("forward at \(offset)")
+                }
+                offset += n
+            }
+        }
+        var seen: [UInt8] = []
+        stream.run { _, stripe in seen += stripe }
+        done.wait()
+        #expect(seen == bytes)
+        #expect(mismatches.list.isEmpty, "\(mismatches.list.prefix(5))")
+        // Everything came from the window: the scattered reads did not move the mark past
+        // the start, and the forward pass kept the stream going.
+        #expect(stream.counts.fallbackBytes == 0)
+    }
+
     @Test func cancellingReleasesEveryone() throws {
         let (dir, bytes, image) = try media(64 * 4_096, seed: 9)
         defer { try? FileManager.default.removeItem(at: dir) }
