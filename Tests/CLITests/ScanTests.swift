@@ -15,6 +15,18 @@ struct ScanTests {
 
     func evidenceCopy(_ name: String, in dir: URL) throws -> String { try EvidenceFiles.copy(name, in: dir) }
 
+    /// Builds `name` in `dir/evidence/` with a bash `script` run as
+    /// `script IMAGE SAMPLES EVIDENCE ARGS…` (SAMPLES: the carving test samples).
+    func builtImage(_ name: String, in dir: URL, script: String, arguments: [String] = []) throws -> String {
+        let evidence = dir.appendingPathComponent("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let image = evidence.appendingPathComponent(name).path
+        let samples = Locations.packageRoot.appendingPathComponent("Tests/CarvingTests/Samples")
+        let build = try Oracle.run("bash", ["-c", "set -e\n" + script, "_", image, samples.path, evidence.path] + arguments)
+        #expect(build.status == 0, "\(build.stderr)")
+        return image
+    }
+
     /// What a scan of `image` must record: `hash`'s items and `carve`'s, as
     /// `caseItems` renders them (source|path|offset|sha256), sorted.
     func hashPlusCarve(_ image: String, scratch: URL, carveFlags: [String] = []) throws -> (items: [String], hashed: [[String: Any]], carved: [[String: Any]]) {
@@ -110,18 +122,12 @@ struct ScanTests {
     @Test func aCarvedTwinOfADeletedFileGetsTheSameDigestsAsCarve() throws {
         let dir = try Locations.temporaryDirectory("twins")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let evidence = dir.appendingPathComponent("evidence")
-        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
-        let image = evidence.appendingPathComponent("twins.raw").path
-        let samples = Locations.packageRoot.appendingPathComponent("Tests/CarvingTests/Samples")
-        let build = try Oracle.run("bash", ["-c", """
-            set -e
+        let image = try builtImage("twins.raw", in: dir, script: """
             mkfs.fat -C -n TWINS -s 1 "$1" 4096 >/dev/null
             for f in baseline.jpg image.png doc.pdf video.mp4; do mcopy -i "$1" "$2/$f" "::/$f"; done
             mcopy -i "$1" "$2/multipage.tif" ::/kept.tif
             mdel -i "$1" ::/baseline.jpg ::/image.png ::/doc.pdf ::/video.mp4
-            """, "_", image, samples.path])
-        #expect(build.status == 0, "\(build.stderr)")
+            """)
         let folder = dir.appendingPathComponent("case")
         let scan = try Oracle.run("env", ["EXHUME_STREAM_STATS=1", Locations.exhumeBinary.path, "scan", image, "--case", folder.path])
         #expect(scan.status == 0, "\(scan.stderr)")
@@ -149,14 +155,9 @@ struct ScanTests {
     func orphansOfAFATVolumeAreFoundDuringTheStream(format: String) throws {
         let dir = try Locations.temporaryDirectory("orphans")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let evidence = dir.appendingPathComponent("evidence")
-        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
-        let raw = evidence.appendingPathComponent("orphans.raw").path
-        let samples = Locations.packageRoot.appendingPathComponent("Tests/CarvingTests/Samples")
         // GONE's directory entry in the root is deleted and then reused by new empty
         // files (uppercase 8.3 names: no long-name entries), so only its cluster knows its files.
-        let build = try Oracle.run("bash", ["-c", """
-            set -e
+        let raw = try builtImage("orphans.raw", in: dir, script: """
             mkfs.fat -C -n ORPHANS -s 1 "$1" 4096 >/dev/null
             mmd -i "$1" ::/GONE
             for f in baseline.jpg image.png doc.pdf; do mcopy -i "$1" "$2/$f" "::/GONE/$f"; done
@@ -166,9 +167,8 @@ struct ScanTests {
             for i in 1 2 3 4 5 6 7 8; do mcopy -i "$1" "$3/empty" "::/E$i.TXT"; done
             rm "$3/empty"
             if [ "$4" = E01 ]; then ewfacquire -u -q -t "$3/orphans" -c fast -f encase6 "$1" >/dev/null; rm "$1"; fi
-            """, "_", raw, samples.path, evidence.path, format])
-        #expect(build.status == 0, "\(build.stderr)")
-        let image = format == "E01" ? evidence.appendingPathComponent("orphans.E01").path : raw
+            """, arguments: [format])
+        let image = format == "E01" ? raw.replacingOccurrences(of: ".raw", with: ".E01") : raw
         let folder = dir.appendingPathComponent("case")
         let scan = try Oracle.exhume(["scan", image, "--case", folder.path])
         #expect(scan.status == 0, "\(scan.stderr)")
