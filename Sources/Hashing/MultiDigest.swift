@@ -69,17 +69,10 @@ public struct SHALane {
 }
 
 /// One `exhume_sha` state, copied on write by ``SHALane``.
-final class SHAContext: @unchecked Sendable {
-    let raw = UnsafeMutablePointer<exhume_sha>.allocate(capacity: 1)
+typealias SHAContext = CState<exhume_sha>
 
-    init() { exhume_sha_init(raw) }
-    deinit { raw.deallocate() }
-
-    func copy() -> SHAContext {
-        let other = SHAContext()
-        other.raw.pointee = raw.pointee
-        return other
-    }
+extension CState where State == exhume_sha {
+    convenience init() { self.init { exhume_sha_init($0) } }
 
     /// The digests of what was fed so far; the state itself goes on.
     func digests() -> (sha1: [UInt8], sha256: [UInt8]) {

@@ -2,19 +2,29 @@ import CDigest
 import Foundation
 import Synchronization
 
-/// One MD5 state (C, so that two can be advanced by one call); copied on
-/// write by ``MD5Lane``.
-final class MD5Context: @unchecked Sendable {
-    let raw = UnsafeMutablePointer<exhume_md5>.allocate(capacity: 1)
+/// A digest state of our C code (`exhume_md5`, `exhume_sha`) on the heap, so
+/// that the engine can advance it from another thread; lanes copy it on write.
+final class CState<State>: @unchecked Sendable {
+    let raw = UnsafeMutablePointer<State>.allocate(capacity: 1)
+    private let initialize: (UnsafeMutablePointer<State>) -> Void
 
-    init() { exhume_md5_init(raw) }
+    init(_ initialize: @escaping (UnsafeMutablePointer<State>) -> Void) {
+        self.initialize = initialize
+        initialize(raw)
+    }
     deinit { raw.deallocate() }
 
-    func copy() -> MD5Context {
-        let other = MD5Context()
+    func copy() -> CState<State> {
+        let other = CState(initialize)
         other.raw.pointee = raw.pointee
         return other
     }
+}
+
+typealias MD5Context = CState<exhume_md5>
+
+extension CState where State == exhume_md5 {
+    convenience init() { self.init { exhume_md5_init($0) } }
 
     /// The digest of what was fed so far; the state itself goes on.
     func digest() -> [UInt8] {
