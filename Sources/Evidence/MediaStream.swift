@@ -67,7 +67,7 @@ public final class MediaStream: @unchecked Sendable {
     /// - Parameters:
     ///   - readers: sources of the same media read in parallel (stripe k by reader k mod n).
     ///   - fallback: where reads outside the window go.
-    public init(readers: [any ImageSource], fallback: any ImageSource, stripeSize: Int = 4 << 20, window: Int = 24) {
+    public init(readers: [any ImageSource], fallback: any ImageSource, stripeSize: Int = 4 << 20, window: Int = 16) {
         precondition(!readers.isEmpty && stripeSize > 0)
         self.size = fallback.size
         self.stripeSize = stripeSize
