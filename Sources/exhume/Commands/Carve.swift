@@ -113,14 +113,7 @@ extension Exhume {
             if result.exportErrors > 0 { sink.line("Not written: \(result.exportErrors) (see export_error in \(written.overflowed > 0 ? "the manifest and the lines above" : "the manifest"))") }
             sink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
             let issues = exam.issues.filter { $0.severity == .warning } + regionIssues + carveIssues + report.issues
-            // When the summary cannot be printed the problems are still said, before the error.
-            var failure = report.error
-            do { try sink.flush() } catch { failure = failure ?? error }
-            if let failure {
-                Diagnostics.report(issues)
-                throw Diagnostics.fail(failure)
-            }
-            try Diagnostics.finish(issues)
+            try Diagnostics.conclude(flushing: sink, issues: issues, error: report.error)
         }
     }
 }

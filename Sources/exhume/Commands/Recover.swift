@@ -92,14 +92,7 @@ extension Exhume {
             if result.mismatches > 0 { outSink.line("Extension mismatches: \(result.mismatches)") }
             outSink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
             let issues = exam.issues + walkIssues + report.issues
-            // When the summary cannot be printed the problems are still said, before the error.
-            var failure = report.error
-            do { try outSink.flush() } catch { failure = failure ?? error }
-            if let failure {
-                Diagnostics.report(issues)
-                throw Diagnostics.fail(failure)
-            }
-            try Diagnostics.finish(issues)
+            try Diagnostics.conclude(flushing: outSink, issues: issues, error: report.error)
         }
     }
 }

@@ -26,6 +26,20 @@ enum Diagnostics {
         if issues.contains(where: { $0.severity == .warning }) { throw ExitCode(2) }
     }
 
+    /// Ends a command that wrote its summary to `sink`: flushes it, then fails
+    /// with `error` (or the flush's own failure) when there is one, else ends
+    /// as ``finish(_:)``. When the summary cannot be printed the problems are
+    /// still said, before the error.
+    static func conclude(flushing sink: OutputSink, issues: [Issue], error: ExhumeError?) throws {
+        var failure = error
+        do { try sink.flush() } catch { failure = failure ?? error }
+        if let failure {
+            report(issues)
+            throw fail(failure)
+        }
+        try finish(issues)
+    }
+
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 }
 
