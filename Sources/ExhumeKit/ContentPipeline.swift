@@ -67,19 +67,12 @@ public final class ContentPipeline: @unchecked Sendable {
     public func items(_ selection: ItemSelection, withoutOrphans: Set<Int> = []) -> (items: [ContentItem], issues: [Issue]) {
         var items: [ContentItem] = []
         var issues: [Issue] = []
-        for (index, mounted) in exam.fileSystems.enumerated() {
-            let type = mounted.info.type
-            let error = mounted.fileSystem.walk(locatingContent: true, orphans: !withoutOrphans.contains(index)) { entry in
-                guard selection.accepts(entry, fileSystemType: type), let ref = entry.content else { return true }
-                items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref,
-                                         source: ItemSelection.source(of: entry)))
-                return true
-            }
-            if let error {
-                issues.append(Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
-                                    sectorOffset: mounted.info.sectorOffset,
-                                    message: "listing may be incomplete: \(error.message)"))
-            }
+        for index in exam.fileSystems.indices {
+            let orphans = !withoutOrphans.contains(index)
+            let (found, problems) = walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: orphans,
+                                         only: { _ in true }, incomplete: "listing may be incomplete")
+            items += found
+            issues += problems
         }
         items.sort { $0.sortKey < $1.sortKey }
         for index in items.indices { items[index].sequence = index }
@@ -89,21 +82,26 @@ public final class ContentPipeline: @unchecked Sendable {
     /// The orphans (`$OrphanFiles`) of file system `index` that `selection`
     /// accepts, found through `view`, another TSK handle of the same file
     /// system (so that the search can run on its own thread, reading through
-    /// its own source); sorted by first block, to be read with the examination's
-    /// own handle.
+    /// its own source), in walk order, to be read with the examination's own handle.
     public func orphanItems(_ selection: ItemSelection, of index: Int,
                             through view: FileSystem) -> (items: [ContentItem], issues: [Issue]) {
+        walk(view, of: index, selection, orphans: true, only: \.isOrphan, incomplete: "listing of orphan files may be incomplete")
+    }
+
+    /// The items of one walk of `fileSystem` (file system `index` of the
+    /// examination, or another handle of it) that `only` and `selection` accept.
+    private func walk(_ fileSystem: FileSystem, of index: Int, _ selection: ItemSelection, orphans: Bool,
+                      only: (FileEntry) -> Bool, incomplete: String) -> (items: [ContentItem], issues: [Issue]) {
         let mounted = exam.fileSystems[index]
         var items: [ContentItem] = []
-        let error = view.walk(locatingContent: true) { entry in
-            guard entry.isOrphan, selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
+        let error = fileSystem.walk(locatingContent: true, orphans: orphans) { entry in
+            guard only(entry), selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
             items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: ItemSelection.source(of: entry)))
             return true
         }
-        items.sort { $0.sortKey < $1.sortKey }
         let issues = error.map {
             [Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
-                   sectorOffset: mounted.info.sectorOffset, message: "listing of orphan files may be incomplete: \($0.message)")]
+                   sectorOffset: mounted.info.sectorOffset, message: "\(incomplete): \($0.message)")]
         } ?? []
         return (items, issues)
     }
