@@ -234,7 +234,8 @@ public final class ScanJob {
         // run beside each other: two more MD5 streams for the engine to interleave.
         let files = UncheckedBox((sessions: try (0..<2).map { _ in try pipeline.start(exporter: try exporter(), deliver: deliver) },
                                   items: items, cursor: contentCursor))
-        let filesDone = Worker.start {
+        let filesDone = ResultThread<Void>()
+        filesDone.start {
             defer { files.value.cursor.finish() }
             let sessions = files.value.sessions
             var queued = [Int64](repeating: 0, count: sessions.count)
@@ -259,7 +260,7 @@ public final class ScanJob {
             phases.mark("files hashed")
         }
         // Carving: each extent found is read and hashed at once, while its bytes are in the window.
-        let carving = CarvingTask()
+        let carving = ResultThread<(extents: [CarvedExtent], issues: [Issue], statistics: Carver.Statistics)>()
         if let carver, let session = carvedSession, let cursor = carveCursor {
             let carved = UncheckedBox((carver: carver, session: session, regions: regions, known: known))
             carving.start {
@@ -296,7 +297,7 @@ public final class ScanJob {
             }
         }
         phases.mark("image hashed")
-        filesDone.wait()
+        _ = filesDone.wait()
         let carveResult = carving.wait()
         // Diagnostics for tuning (README, Benchmark): how the stream and the MD5 engine spent their time.
         if ProcessInfo.processInfo.environment["EXHUME_STREAM_STATS"] != nil {
