@@ -38,9 +38,9 @@ extension CState where State == exhume_md5 {
 /// Hashes the MD5 streams of every thread on one engine thread, up to three at a time.
 ///
 /// MD5 is one long chain of dependent steps, so a single stream keeps a core's
-/// ALUs mostly idle (≈ 750 MB/s here); independent streams interleaved in one
-/// loop run at about twice that for two (`exhume_md5_update2`) and 2.7 times
-/// for three (`exhume_md5_update3`). A scan hashes the
+/// ALUs mostly idle (≈ 800 MB/s here); independent streams interleaved in one
+/// loop run at about the same speed each for two (`exhume_md5_update2`), and
+/// at 490 MB/s each for three (`exhume_md5_update3`). A scan hashes the
 /// whole image, its files and its carved items at once, on different threads:
 /// each hands its bytes to the engine and waits; the engine advances the jobs
 /// it holds together, in slices, so a job that arrives joins the
