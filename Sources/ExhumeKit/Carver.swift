@@ -121,8 +121,7 @@ public final class Carver {
         let ext = rule.extensions.first ?? rule.name
         if options.confirmWithMagic, !rule.mimeTypes.isEmpty {
             let n = input.read(into: UnsafeMutableRawBufferPointer(rebasing: head[0..<Int(min(Int64(head.count), available))]), at: 0)
-            let type = identifier.identify(head: UnsafeRawBufferPointer(rebasing: head[0..<n]), name: Array("x.\(ext)".utf8))
-            guard rule.accepts(mime: type.mime) else {
+            guard rule.accepts(mime: identifier.mime(head: UnsafeRawBufferPointer(rebasing: head[0..<n]))) else {
                 stats.rejectedByMagic += 1
                 return nil
             }

@@ -81,7 +81,7 @@ public final class RecoveryExporter: ContentExporter {
     public func begin(_ item: ContentItem, head: UnsafeRawBufferPointer) -> Bool {
         if !alreadyExported.isEmpty, alreadyExported.contains(ScanRecords.key(of: item, in: exam)) { return false }
         if let mediaFilter {
-            let mime = mediaFilter.identify(head: head, name: item.judgedName).mime
+            let mime = mediaFilter.mime(head: head)
             guard mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/") else { return false }
         }
         current = nil

@@ -37,10 +37,19 @@ public final class TypeIdentifier {
     /// Identifies `head` (the first bytes of the item) and checks it against
     /// the extension of `name` (bytes of the file name, as in the image).
     public func identify(head: UnsafeRawBufferPointer, name: [UInt8]) -> ContentType {
-        let slice = UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, TypeIdentifier.headBytes)])
-        let mime = mimeCookie.identify(slice) ?? "application/octet-stream"
-        let description = describeCookie.identify(slice) ?? "data"
+        let mime = self.mime(head: head)
+        let description = describeCookie.identify(Self.examined(head)) ?? "data"
         return ContentType(mime: mime, description: description,
                            extensionMismatch: ExtensionTable.mismatch(mime: mime, name: name))
+    }
+
+    /// The MIME type alone: one libmagic pass instead of two, for callers that
+    /// only filter on it (the carver's confirmation, `--media` exports).
+    public func mime(head: UnsafeRawBufferPointer) -> String {
+        mimeCookie.identify(Self.examined(head)) ?? "application/octet-stream"
+    }
+
+    private static func examined(_ head: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: head[0..<min(head.count, headBytes)])
     }
 }

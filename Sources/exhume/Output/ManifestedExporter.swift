@@ -70,7 +70,7 @@ final class ManifestedExporter: ContentExporter {
         guard mediaOnly else { return true }
         if mediaFilter == nil { mediaFilter = try? TypeIdentifier() }
         guard let mediaFilter else { return true }
-        let mime = mediaFilter.identify(head: head, name: item.judgedName).mime
+        let mime = mediaFilter.mime(head: head)
         return mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/")
     }
 }
