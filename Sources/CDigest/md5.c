@@ -24,8 +24,6 @@
 #define STEP(f, a, b, c, d, x, k, s) STEP##f(a, b, c, d, x, k, s)
 #define ONE(f, a, b, c, d, A, B, C, D, i, k, s) STEP(f, a, b, c, d, m[i], k, s)
 #define TWO(f, a, b, c, d, A, B, C, D, i, k, s) STEP(f, a, b, c, d, m[i], k, s) STEP(f, A, B, C, D, n[i], k, s)
-#define THREE(f, a, b, c, d, A, B, C, D, i, k, s) TWO(f, a, b, c, d, A, B, C, D, i, k, s) \
-    STEP(f, a##3, b##3, c##3, d##3, o[i], k, s)
 
 // The 64 steps: function, rotation of the registers, message word, constant, shift.
 #define ROUNDS(S) \
@@ -88,31 +86,6 @@ static void blocks2(uint32_t s[4], const uint8_t *p, uint32_t t[4], const uint8_
     t[0] = A; t[1] = B; t[2] = C; t[3] = D;
 }
 
-static void blocks3(uint32_t s[4], const uint8_t *p, uint32_t t[4], const uint8_t *q, uint32_t u[4], const uint8_t *r,
-                    size_t count) {
-    uint32_t a = s[0], b = s[1], c = s[2], d = s[3];
-    uint32_t A = t[0], B = t[1], C = t[2], D = t[3];
-    uint32_t a3 = u[0], b3 = u[1], c3 = u[2], d3 = u[3];
-    uint32_t m[16], n[16], o[16];
-    while (count--) {
-        const uint32_t a0 = a, b0 = b, c0 = c, d0 = d, A0 = A, B0 = B, C0 = C, D0 = D;
-        const uint32_t a30 = a3, b30 = b3, c30 = c3, d30 = d3;
-        words(m, p);
-        words(n, q);
-        words(o, r);
-        ROUNDS(THREE)
-        a += a0; b += b0; c += c0; d += d0;
-        A += A0; B += B0; C += C0; D += D0;
-        a3 += a30; b3 += b30; c3 += c30; d3 += d30;
-        p += 64;
-        q += 64;
-        r += 64;
-    }
-    s[0] = a; s[1] = b; s[2] = c; s[3] = d;
-    t[0] = A; t[1] = B; t[2] = C; t[3] = D;
-    u[0] = a3; u[1] = b3; u[2] = c3; u[3] = d3;
-}
-
 void exhume_md5_init(exhume_md5 *x) {
     x->state[0] = 0x67452301;
     x->state[1] = 0xefcdab89;
@@ -163,28 +136,6 @@ void exhume_md5_update2(exhume_md5 *x, const void *bytesX, exhume_md5 *y, const 
     }
     if (tookX < count) rest(x, p + tookX, count - tookX);
     if (tookY < count) rest(y, q + tookY, count - tookY);
-}
-
-void exhume_md5_update3(exhume_md5 *x, const void *bytesX, exhume_md5 *y, const void *bytesY,
-                        exhume_md5 *z, const void *bytesZ, size_t count) {
-    const uint8_t *p = bytesX, *q = bytesY, *r = bytesZ;
-    size_t tookX = fill(x, p, count), tookY = fill(y, q, count), tookZ = fill(z, r, count);
-    size_t least = count - tookX;
-    if (count - tookY < least) least = count - tookY;
-    if (count - tookZ < least) least = count - tookZ;
-    size_t triples = least / 64;
-    if (triples) {
-        blocks3(x->state, p + tookX, y->state, q + tookY, z->state, r + tookZ, triples);
-        x->length += triples * 64;
-        y->length += triples * 64;
-        z->length += triples * 64;
-        tookX += triples * 64;
-        tookY += triples * 64;
-        tookZ += triples * 64;
-    }
-    if (tookX < count) rest(x, p + tookX, count - tookX);
-    if (tookY < count) rest(y, q + tookY, count - tookY);
-    if (tookZ < count) rest(z, r + tookZ, count - tookZ);
 }
 
 void exhume_md5_final(exhume_md5 *x, uint8_t digest[16]) {

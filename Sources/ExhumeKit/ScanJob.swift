@@ -252,7 +252,10 @@ public final class ScanJob {
             // Orphans last: the window no longer waits for this reader while their search
             // goes on; their bytes, mostly behind the window by now, come from the image.
             files.value.cursor.finish()
-            for item in orphans.wait()?.items ?? [] where !known.contains(ScanRecords.key(of: item, in: exam)) {
+            phases.mark("files queued")
+            let orphanList = orphans.wait()?.items ?? []
+            phases.mark("orphans found \(orphanList.count)")
+            for item in orphanList where !known.contains(ScanRecords.key(of: item, in: exam)) {
                 if writer.failed.load(ordering: .acquiring) { break }
                 add(item)
             }
@@ -282,7 +285,7 @@ public final class ScanJob {
         // MD5 of the whole media, as ewfverify computes by default; SHA-1 only when
         // it is the one digest stored (a SHA-1 over 1 GB costs half a second).
         let storedDigests = (exam.source as? EWFImage)?.metadata
-        var imageMD5 = MD5Lane()
+        var imageMD5 = MD5Lane(urgent: true)
         var imageSHA1 = storedDigests?.storedMD5 == nil && storedDigests?.storedSHA1 != nil ? SHALane() : nil
         var lastReport = 0.0
         phases.mark("stream started")
@@ -312,7 +315,7 @@ public final class ScanJob {
                     + "the image digest \(ms(c.inOrderWaiting)) for stripes, the files' reader \(ms(c.waitingByCursor[1] ?? 0)) "
                 + "and the carver \(ms(c.waitingByCursor[2] ?? 0)) for stripes",
                 "lanes: the files' reader waited \(ms(files.value.sessions.reduce(0) { $0 + $1.waitedForLanes })) for chunks to come back",
-                "md5 engine: idle \(ms(PairedMD5.shared.idle)), on a core \(ms(PairedMD5.shared.cpu)); MiB hashed alone / in pairs / in threes: "
+                "md5 engine: idle \(ms(PairedMD5.shared.idle)), on a core \(ms(PairedMD5.shared.cpu)); MiB hashed alone / in pairs: "
                     + PairedMD5.shared.bytesByWidth.map { "\($0 >> 20)" }.joined(separator: " / "),
                 "carved twins of deleted files (digests taken from the file): \(twins?.value.adopted ?? 0)",
                 "chunks inflated by libdeflate so far: \(Inflate.calls)",

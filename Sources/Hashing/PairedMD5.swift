@@ -35,17 +35,23 @@ extension CState where State == exhume_md5 {
     }
 }
 
-/// Hashes the MD5 streams of every thread on one engine thread, up to three at a time.
+/// Hashes the MD5 streams of every thread on one engine thread, two at a time.
 ///
 /// MD5 is one long chain of dependent steps, so a single stream keeps a core's
-/// ALUs mostly idle (≈ 800 MB/s here); independent streams interleaved in one
-/// loop run at about the same speed each for two (`exhume_md5_update2`), and
-/// at 490 MB/s each for three (`exhume_md5_update3`). A scan hashes the
-/// whole image, its files and its carved items at once, on different threads:
-/// each hands its bytes to the engine and waits; the engine advances the jobs
-/// it holds together, in slices, so a job that arrives joins the
-/// one under way at the next slice. While the callers wait, their cores are
-/// free for the rest of the pipeline (inflating, SHA, carving).
+/// ALUs mostly idle (≈ 800 MB/s here); two independent streams interleaved in
+/// one loop (`exhume_md5_update2`) run at about that speed each. (Three at once
+/// were measured too: 490 MB/s each, less in all than two, as the core's ALUs
+/// run out.) A scan hashes the whole image, its files and its carved items at
+/// once, on different threads: each hands its bytes to the engine and waits;
+/// the engine advances the two jobs it holds together, in slices, so a job
+/// that arrives joins the one under way at the next slice. While the callers
+/// wait, their cores are free for the rest of the pipeline (inflating, SHA,
+/// carving).
+///
+/// An urgent job (the image's digest, which the whole window waits behind
+/// when it falls back) goes before the others, and takes a place in hand from
+/// one that is not: the image's chain then always runs at full speed, paired
+/// with an item when there is one.
 ///
 /// Updates shorter than ``minimumShared`` are hashed at once by the caller: a
 /// hand-off would cost more than it saves.
@@ -59,13 +65,15 @@ public final class PairedMD5: @unchecked Sendable {
         let context: UnsafeMutablePointer<exhume_md5>
         var next: UnsafeRawPointer
         var remaining: Int
+        let urgent: Bool
         /// Signalled by the engine when the job is hashed; its caller waits on it alone.
         let done = DispatchSemaphore(value: 0)
 
-        init(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
+        init(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer, urgent: Bool) {
             self.context = context
             self.next = bytes.baseAddress!
             self.remaining = bytes.count
+            self.urgent = urgent
         }
 
         func advance(_ n: Int) {
@@ -89,23 +97,23 @@ public final class PairedMD5: @unchecked Sendable {
     private struct Statistics {
         var idle = 0.0
         var cpu = 0.0
-        var widths = [Int64](repeating: 0, count: 4)
+        var widths = [Int64](repeating: 0, count: 3)
     }
 
     /// Seconds the engine waited for work (diagnostics).
     public var idle: Double { lock.withLock { statistics.idle } }
     /// CPU time the engine thread has used (diagnostics: against wall time, how much it was kept off a core).
     public var cpu: Double { lock.withLock { statistics.cpu } }
-    /// Bytes hashed alone, in pairs and in threes (diagnostics).
+    /// Bytes hashed alone and in pairs (diagnostics).
     public var bytesByWidth: [Int64] { lock.withLock { Array(statistics.widths.dropFirst()) } }
 
     /// Feeds `bytes` to `context`; returns when they are hashed.
-    func update(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
+    func update(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer, urgent: Bool = false) {
         guard bytes.count >= PairedMD5.minimumShared else {
             if !bytes.isEmpty { exhume_md5_update(context, bytes.baseAddress, bytes.count) }
             return
         }
-        let job = Job(context, bytes)
+        let job = Job(context, bytes, urgent: urgent)
         lock.lock()
         if !started {
             started = true
@@ -128,7 +136,7 @@ public final class PairedMD5: @unchecked Sendable {
         job.done.wait()
     }
 
-    /// The engine: up to three jobs in hand, advanced together; between slices
+    /// The engine: up to two jobs in hand, advanced together; between slices
     /// it takes waiting jobs into free places.
     private func run() {
         var active: [Job] = []
@@ -140,19 +148,15 @@ public final class PairedMD5: @unchecked Sendable {
                 work.wait()
                 local.idle += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 take(into: &active, signalled: true)
-            } else if active.count < 3, pending.load(ordering: .acquiring) > 0 {
+            } else if pending.load(ordering: .acquiring) > 0 {
                 take(into: &active, signalled: false)
             }
             guard !active.isEmpty else { continue }
 
             let n = min(active.lazy.map(\.remaining).min()!, PairedMD5.slice)
-            switch active.count {
-            case 3:
-                exhume_md5_update3(active[0].context, active[0].next, active[1].context, active[1].next,
-                                   active[2].context, active[2].next, n)
-            case 2:
+            if active.count == 2 {
                 exhume_md5_update2(active[0].context, active[0].next, active[1].context, active[1].next, n)
-            default:
+            } else {
                 exhume_md5_update(active[0].context, active[0].next, n)
             }
             for job in active { job.advance(n) }
@@ -165,13 +169,23 @@ public final class PairedMD5: @unchecked Sendable {
         }
     }
 
-    /// Moves waiting jobs into `active` (at most three in hand). Every job taken
-    /// consumes its `work` signal, except the one the engine just woke for.
+    /// Moves waiting jobs into `active` (at most two in hand, urgent ones first).
+    /// Every job taken consumes its `work` signal, except the one the engine
+    /// just woke for.
     private func take(into active: inout [Job], signalled: Bool) {
         lock.lock()
         var taken = 0
-        while active.count < 3, !waiting.isEmpty {
-            active.append(waiting.removeFirst())
+        // An urgent job takes the place of a job in hand that is not (which waits
+        // again, first in line, its bytes part-hashed).
+        if active.count == 2, let urgent = waiting.firstIndex(where: \.urgent),
+           let ordinary = active.lastIndex(where: { !$0.urgent }) {
+            let job = waiting.remove(at: urgent)
+            waiting.insert(active.remove(at: ordinary), at: 0)
+            active.append(job)
+        }
+        while active.count < 2, !waiting.isEmpty {
+            let next = waiting.firstIndex(where: \.urgent) ?? 0
+            active.append(waiting.remove(at: next))
             taken += 1
         }
         pending.subtract(taken, ordering: .releasing)
@@ -185,10 +199,10 @@ public final class PairedMD5: @unchecked Sendable {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
         lock.lock()
         statistics.idle += local.idle
-        for width in 1...3 { statistics.widths[width] += local.widths[width] }
+        for width in 1...2 { statistics.widths[width] += local.widths[width] }
         statistics.cpu = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         lock.unlock()
         local.idle = 0
-        local.widths = [0, 0, 0, 0]
+        local.widths = [0, 0, 0]
     }
 }

@@ -17,10 +17,6 @@ void exhume_md5_update(exhume_md5 *context, const void *bytes, size_t count);
 /// dependent steps, so one stream leaves most of a core's ALUs idle; interleaving two
 /// streams' steps runs both in about the time of one.
 void exhume_md5_update2(exhume_md5 *a, const void *bytesA, exhume_md5 *b, const void *bytesB, size_t count);
-/// Three streams at once (≈ 1.8× one stream's throughput on one core here: two
-/// run at one's speed each, three are limited by the core's ALUs).
-void exhume_md5_update3(exhume_md5 *x, const void *bytesX, exhume_md5 *y, const void *bytesY,
-                        exhume_md5 *z, const void *bytesZ, size_t count);
 void exhume_md5_final(exhume_md5 *context, uint8_t digest[16]);
 
 
