@@ -285,7 +285,7 @@ public final class ScanJob {
         // MD5 of the whole media, as ewfverify computes by default; SHA-1 only when
         // it is the one digest stored (a SHA-1 over 1 GB costs half a second).
         let storedDigests = (exam.source as? EWFImage)?.metadata
-        var imageMD5 = MD5Lane(urgent: true)
+        var imageMD5 = MD5Lane()
         var imageSHA1 = storedDigests?.storedMD5 == nil && storedDigests?.storedSHA1 != nil ? SHALane() : nil
         var lastReport = 0.0
         phases.mark("stream started")

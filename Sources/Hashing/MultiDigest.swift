@@ -28,15 +28,11 @@ public struct MultiDigest {
 /// hashes two threads' streams at once on one core when two are busy.
 public struct MD5Lane {
     private var context = MD5Context()
-    private let urgent: Bool
-
-    /// - Parameter urgent: the engine hashes this lane's bytes before others'
-    ///   (a stream everything else waits behind, such as the whole image's digest).
-    public init(urgent: Bool = false) { self.urgent = urgent }
+    public init() {}
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         if !isKnownUniquelyReferenced(&context) { context = context.copy() }
-        PairedMD5.shared.update(context.raw, bytes, urgent: urgent)
+        PairedMD5.shared.update(context.raw, bytes)
     }
 
     public func finalize() -> [UInt8] { context.digest() }

@@ -48,11 +48,6 @@ extension CState where State == exhume_md5 {
 /// wait, their cores are free for the rest of the pipeline (inflating, SHA,
 /// carving).
 ///
-/// An urgent job (the image's digest, which the whole window waits behind
-/// when it falls back) goes before the others, and takes a place in hand from
-/// one that is not: the image's chain then always runs at full speed, paired
-/// with an item when there is one.
-///
 /// Updates shorter than ``minimumShared`` are hashed at once by the caller: a
 /// hand-off would cost more than it saves.
 public final class PairedMD5: @unchecked Sendable {
@@ -65,15 +60,13 @@ public final class PairedMD5: @unchecked Sendable {
         let context: UnsafeMutablePointer<exhume_md5>
         var next: UnsafeRawPointer
         var remaining: Int
-        let urgent: Bool
         /// Signalled by the engine when the job is hashed; its caller waits on it alone.
         let done = DispatchSemaphore(value: 0)
 
-        init(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer, urgent: Bool) {
+        init(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
             self.context = context
             self.next = bytes.baseAddress!
             self.remaining = bytes.count
-            self.urgent = urgent
         }
 
         func advance(_ n: Int) {
@@ -108,12 +101,12 @@ public final class PairedMD5: @unchecked Sendable {
     public var bytesByWidth: [Int64] { lock.withLock { Array(statistics.widths.dropFirst()) } }
 
     /// Feeds `bytes` to `context`; returns when they are hashed.
-    func update(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer, urgent: Bool = false) {
+    func update(_ context: UnsafeMutablePointer<exhume_md5>, _ bytes: UnsafeRawBufferPointer) {
         guard bytes.count >= PairedMD5.minimumShared else {
             if !bytes.isEmpty { exhume_md5_update(context, bytes.baseAddress, bytes.count) }
             return
         }
-        let job = Job(context, bytes, urgent: urgent)
+        let job = Job(context, bytes)
         lock.lock()
         if !started {
             started = true
@@ -148,7 +141,7 @@ public final class PairedMD5: @unchecked Sendable {
                 work.wait()
                 local.idle += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 take(into: &active, signalled: true)
-            } else if pending.load(ordering: .acquiring) > 0 {
+            } else if active.count < 2, pending.load(ordering: .acquiring) > 0 {
                 take(into: &active, signalled: false)
             }
             guard !active.isEmpty else { continue }
@@ -169,23 +162,13 @@ public final class PairedMD5: @unchecked Sendable {
         }
     }
 
-    /// Moves waiting jobs into `active` (at most two in hand, urgent ones first).
-    /// Every job taken consumes its `work` signal, except the one the engine
-    /// just woke for.
+    /// Moves waiting jobs into `active` (at most two in hand). Every job taken
+    /// consumes its `work` signal, except the one the engine just woke for.
     private func take(into active: inout [Job], signalled: Bool) {
         lock.lock()
         var taken = 0
-        // An urgent job takes the place of a job in hand that is not (which waits
-        // again, first in line, its bytes part-hashed).
-        if active.count == 2, let urgent = waiting.firstIndex(where: \.urgent),
-           let ordinary = active.lastIndex(where: { !$0.urgent }) {
-            let job = waiting.remove(at: urgent)
-            waiting.insert(active.remove(at: ordinary), at: 0)
-            active.append(job)
-        }
         while active.count < 2, !waiting.isEmpty {
-            let next = waiting.firstIndex(where: \.urgent) ?? 0
-            active.append(waiting.remove(at: next))
+            active.append(waiting.removeFirst())
             taken += 1
         }
         pending.subtract(taken, ordering: .releasing)

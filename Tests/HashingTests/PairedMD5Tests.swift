@@ -70,16 +70,14 @@ struct PairedMD5Tests {
 
     @Test func threadsHashingAtOnceGetTheirOwnDigests() async {
         // Big and small updates from several threads at once, so that hosts take
-        // guests, give them back part-way and finish alone, in every order; urgent
-        // jobs displace others that then wait again half-hashed.
+        // guests, give them back part-way and finish alone, in every order.
         let streams = (0..<6).map { Self.random(3_000_000 + $0 * 77_777, seed: UInt64(10 + $0)) }
         let expected = streams.map(Self.reference)
         for round in 0..<3 {
             let got = await withTaskGroup(of: (Int, String).self) { group in
                 for (index, data) in streams.enumerated() {
                     group.addTask {
-                        // Some urgent, so that they take places in hand from the others part-way.
-                        var lane = MD5Lane(urgent: index % 3 == 0)
+                        var lane = MD5Lane()
                         var offset = 0
                         var step = 1 + (index * 7_919 + round * 104_729) % 300_000
                         data.withUnsafeBytes { all in
