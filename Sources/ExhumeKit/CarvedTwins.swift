@@ -30,7 +30,7 @@ final class CarvedTwins: @unchecked Sendable {
     private var waiting: [Int64: ContentItem] = [:]
     private(set) var adopted = 0
 
-    init(items: [ContentItem], exam: Examination) {
+    init(items: some Sequence<ContentItem>, exam: Examination) {
         var candidates: [Int64: Int64] = [:]
         var clashing = Set<Int64>()
         for item in items where item.source == .deleted {

@@ -63,20 +63,38 @@ public final class ContentPipeline: @unchecked Sendable {
     /// The items of every file system that `selection` accepts, sorted by
     /// their first block so the image is read mostly sequentially; the orphans
     /// of the file systems in `withoutOrphans` (indexes) are left out (see
-    /// ``orphanItems(_:of:through:)``).
+    /// ``orphanItems(_:of:through:)``). In memory: for listings of any size, use
+    /// ``spool(_:withoutOrphans:directory:)``.
     public func items(_ selection: ItemSelection, withoutOrphans: Set<Int> = []) -> (items: [ContentItem], issues: [Issue]) {
         var items: [ContentItem] = []
         var issues: [Issue] = []
         for index in exam.fileSystems.indices {
-            let orphans = !withoutOrphans.contains(index)
-            let (found, problems) = walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: orphans,
-                                         only: { _ in true }, incomplete: "listing may be incomplete")
-            items += found
-            issues += problems
+            issues += walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: !withoutOrphans.contains(index),
+                           only: { _ in true }, incomplete: "listing may be incomplete") { entry, ref, source in
+                items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
+            }
         }
         items.sort { $0.sortKey < $1.sortKey }
         for index in items.indices { items[index].sequence = index }
         return (items, issues)
+    }
+
+    /// The same items as ``items(_:withoutOrphans:)``, in the same order, in an
+    /// ``ItemSpool``: encoded as they are found, in a temporary file in
+    /// `directory` once they outgrow `spillAbove` bytes, so that memory does not
+    /// grow with the number of files.
+    public func spool(_ selection: ItemSelection, withoutOrphans: Set<Int> = [], directory: URL?,
+                      spillAbove: Int = 32 << 20) -> (items: ItemSpool, issues: [Issue]) {
+        let spool = ItemSpool(directory: directory, spillAbove: spillAbove)
+        var issues: [Issue] = []
+        for index in exam.fileSystems.indices {
+            issues += walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: !withoutOrphans.contains(index),
+                           only: { _ in true }, incomplete: "listing may be incomplete") { entry, ref, source in
+                spool.append(fileSystem: index, entry: entry, ref: ref, source: source)
+            }
+        }
+        spool.finishListing()
+        return (spool, issues)
     }
 
     /// The orphans (`$OrphanFiles`) of file system `index` that `selection`
@@ -85,30 +103,36 @@ public final class ContentPipeline: @unchecked Sendable {
     /// its own source), in walk order, to be read with the examination's own handle.
     public func orphanItems(_ selection: ItemSelection, of index: Int,
                             through view: FileSystem) -> (items: [ContentItem], issues: [Issue]) {
-        walk(view, of: index, selection, orphans: true, only: \.isOrphan, incomplete: "listing of orphan files may be incomplete")
-    }
-
-    /// The items of one walk of `fileSystem` (file system `index` of the
-    /// examination, or another handle of it) that `only` and `selection` accept.
-    private func walk(_ fileSystem: FileSystem, of index: Int, _ selection: ItemSelection, orphans: Bool,
-                      only: (FileEntry) -> Bool, incomplete: String) -> (items: [ContentItem], issues: [Issue]) {
-        let mounted = exam.fileSystems[index]
         var items: [ContentItem] = []
-        let error = fileSystem.walk(locatingContent: true, orphans: orphans) { entry in
-            guard only(entry), selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
-            items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: ItemSelection.source(of: entry)))
-            return true
+        let issues = walk(view, of: index, selection, orphans: true, only: \.isOrphan,
+                          incomplete: "listing of orphan files may be incomplete") { entry, ref, source in
+            items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
         }
-        let issues = error.map {
-            [Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
-                   sectorOffset: mounted.info.sectorOffset, message: "\(incomplete): \($0.message)")]
-        } ?? []
         return (items, issues)
     }
 
-    /// Reads `items` and calls `deliver` once per item, in item order, on one
+    /// One walk of `fileSystem` (file system `index` of the examination, or
+    /// another handle of it): the entries that `only` and `selection` accept go
+    /// to `found`; returns the walk's problems.
+    private func walk(_ fileSystem: FileSystem, of index: Int, _ selection: ItemSelection, orphans: Bool,
+                      only: (FileEntry) -> Bool, incomplete: String,
+                      found: (FileEntry, ContentRef, ItemSource) -> Void) -> [Issue] {
+        let mounted = exam.fileSystems[index]
+        let error = fileSystem.walk(locatingContent: true, orphans: orphans) { entry in
+            guard only(entry), selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
+            found(entry, ref, ItemSelection.source(of: entry))
+            return true
+        }
+        return error.map {
+            [Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
+                   sectorOffset: mounted.info.sectorOffset, message: "\(incomplete): \($0.message)")]
+        } ?? []
+    }
+
+    /// Reads `items` and calls `deliver` once per item, as each is done (about item
+    /// order: two type lanes can finish neighbours out of order), on one
     /// thread (not the caller's). `progress` gets bytes read so far.
-    public func run(_ items: [ContentItem], exporter: ContentExporter? = nil,
+    public func run(_ items: some Sequence<ContentItem>, exporter: ContentExporter? = nil,
                     progress: (@Sendable (Int64) -> Void)? = nil,
                     deliver: @escaping @Sendable (ItemResult) -> Void) throws(IdentificationError) {
         let session = try start(exporter: exporter, progress: progress, deliver: deliver)

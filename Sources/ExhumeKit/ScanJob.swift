@@ -154,10 +154,13 @@ public final class ScanJob {
         // their orphans are searched during the stream, on a second TSK handle reading
         // through a cursor of its own, and read after the files.
         let searchOrphans = Set(exam.fileSystems.indices.filter { ScanJob.findsOrphansByReading(exam.fileSystems[$0]) })
-        var (items, walkIssues) = pipeline.items(ItemSelection(allocation: .all), withoutOrphans: searchOrphans)
+        // In a file of the case folder beyond 32 MiB of records: memory does not grow with the number of files.
+        let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: .all), withoutOrphans: searchOrphans, directory: folder)
         summary.issues += walkIssues
         phases.mark("listed")
-        items = items.filter { !known.contains(ScanRecords.key(of: $0, in: exam)) }
+        // On resume, items already recorded are skipped.
+        let recorded = known
+        let unrecorded: @Sendable (ContentItem) -> Bool = { recorded.isEmpty || !recorded.contains(ScanRecords.key(of: $0, in: exam)) }
 
         // One read of the media: readers (one libewf handle each for E01, so chunks
         // inflate on both cores) fill a window of stripes in image order; the
@@ -196,7 +199,7 @@ public final class ScanJob {
         // A carved item that is exactly a deleted file's content takes the file's digests
         // (not when exporting: its own copy is written from its own bytes).
         let twins = options.carve && (options.export == .none || options.export == .hits)
-            ? UncheckedBox(CarvedTwins(items: items, exam: exam)) : nil
+            ? UncheckedBox(CarvedTwins(items: items.lazy.filter(unrecorded), exam: exam)) : nil
         let deliver: @Sendable (ItemResult) -> Void = { result in
             record(result)
             twins?.value.fileDone(result, in: exam, deliver: record)
@@ -244,7 +247,7 @@ public final class ScanJob {
                 queued[lane] += max(0, item.size) + 4096
                 sessions[lane].add(item)
             }
-            for item in files.value.items {
+            for item in files.value.items where unrecorded(item) {
                 if writer.failed.load(ordering: .acquiring) { break }   // the case cannot take more
                 if let offset = ScanJob.imageOffset(of: item, in: exam) { files.value.cursor.advance(to: offset) }
                 add(item)
@@ -255,7 +258,7 @@ public final class ScanJob {
             phases.mark("files queued")
             let orphanList = orphans.wait()?.items ?? []
             phases.mark("orphans found \(orphanList.count)")
-            for item in orphanList where !known.contains(ScanRecords.key(of: item, in: exam)) {
+            for item in orphanList where unrecorded(item) {
                 if writer.failed.load(ordering: .acquiring) { break }
                 add(item)
             }
@@ -330,6 +333,7 @@ public final class ScanJob {
         if let orphanIssues = orphans.wait()?.issues {
             tally.withLock { $0.issues += orphanIssues }
         }
+        tally.withLock { $0.issues += items.issues(image: path) }
         // Twins whose file could not be read cleanly after all: hashed from their own bytes.
         if let leftovers = twins?.value.leftovers(), !leftovers.isEmpty {
             try pipeline.run(leftovers, deliver: record)

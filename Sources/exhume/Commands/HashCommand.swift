@@ -32,7 +32,8 @@ extension Exhume {
             options.identify = !noIdentify
             options.hashSets = try hashSets.library()
             let pipeline = ContentPipeline(exam: exam, options: options)
-            let (items, walkIssues) = pipeline.items(ItemSelection(allocation: deletedOnly ? .deletedOnly : .all))
+            let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: deletedOnly ? .deletedOnly : .all),
+                                                     directory: ItemSpool.temporaryFolder)
             let out = OutputSink()
             if format == .hashdeep {
                 for line in ItemRecord.hashdeepHeader { out.line(line) }
@@ -41,7 +42,7 @@ extension Exhume {
             }
             let state = Mutex(RunTally())
             let box = SinkBox(out)
-            let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
+            let total = items.totalSize
             let bar = ProgressBar(label: "hash")
             let format = self.format
             do {
@@ -60,7 +61,7 @@ extension Exhume {
             do { try out.flush() } catch { throw Diagnostics.fail(error) }
             let tally = state.withLock { $0 }
             Diagnostics.print("exhume: hashed \(tally.items) items, \(tally.bytes) bytes; \(tally.readErrors) read incompletely, \(tally.mismatches) extension mismatches, \(tally.hits) known-hash hits")
-            try Diagnostics.finish(exam.issues + walkIssues)
+            try Diagnostics.finish(exam.issues + walkIssues + items.issues(image: exam.source.path))
         }
     }
 }

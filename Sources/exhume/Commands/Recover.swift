@@ -66,8 +66,9 @@ extension Exhume {
             options.hashSets = try hashSets.library()
             let pipeline = ContentPipeline(exam: exam, options: options)
             let allocation: ItemSelection.Allocation = all ? .all : (allocatedOnly ? .allocatedOnly : .deletedOnly)
-            let (items, walkIssues) = pipeline.items(ItemSelection(allocation: allocation, skipEmpty: true))
-            let total = items.reduce(Int64(0)) { $0 + max(0, $1.size) }
+            let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: allocation, skipEmpty: true),
+                                                     directory: ItemSpool.temporaryFolder)
+            let total = items.totalSize
             let bar = ProgressBar(label: "recover")
             let tally = Mutex(RunTally())
             do {
@@ -91,7 +92,7 @@ extension Exhume {
             if result.hits > 0 { outSink.line("Known-hash hits: \(result.hits)") }
             if result.mismatches > 0 { outSink.line("Extension mismatches: \(result.mismatches)") }
             outSink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
-            let issues = exam.issues + walkIssues + report.issues
+            let issues = exam.issues + walkIssues + items.issues(image: exam.source.path) + report.issues
             try Diagnostics.conclude(flushing: outSink, issues: issues, error: report.error)
         }
     }
