@@ -269,6 +269,9 @@ struct RecordReader {
 
     init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
+    /// Every field read parsed and the record is used up.
+    var isComplete: Bool { !bad && at == base.count }
+
     private mutating func take(_ n: Int) -> UnsafeRawBufferPointer? {
         guard !bad, n >= 0, at + n <= base.count else {
             bad = true
@@ -337,7 +340,7 @@ struct RecordReader {
             }
             return (0..<count).map { _ in reader.data() }
         }
-        guard !bad, at == base.count, sourceIndex < ItemSource.allCases.count else { return nil }
+        guard isComplete, sourceIndex < ItemSource.allCases.count else { return nil }
         var entry = FileEntry(parentPath: parentPath, name: name, metaAddress: metaAddress, attribute: attribute,
                               streamName: streamName, isFileNameAttribute: isFileNameAttribute, nameType: nameType,
                               metaType: metaType, isDeleted: isDeleted, isMetaAllocated: isMetaAllocated,

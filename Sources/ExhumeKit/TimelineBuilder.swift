@@ -1,3 +1,4 @@
+import Foundation
 import SleuthKit
 import Timeline
 
@@ -29,18 +30,33 @@ public struct TimelineBuilder {
         }
     }
 
-    /// All timeline events, sorted by time then name, within the window.
+    /// All timeline events, sorted by time then name, within the window, in memory.
     public func events(_ exam: Examination) -> (events: [TimelineEvent], issues: [Issue]) {
         var events: [TimelineEvent] = []
-        let issues = walk(exam) { mounted, entry in
+        let issues = sortedEvents(exam, directory: nil, runLength: .max) { events.append($0) }
+        return (events, issues)
+    }
+
+    /// The events of ``events(_:)``, in the same order, handed to `emit` one at
+    /// a time; memory does not grow with the number of files: runs of
+    /// `runLength` sorted events go to an unlinked temporary file in `directory`
+    /// and are merged (in memory when there is no such folder or it is full).
+    public func sortedEvents(_ exam: Examination, directory: URL? = ItemSpool.temporaryFolder, runLength: Int = 100_000,
+                             emit: (TimelineEvent) -> Void) -> [Issue] {
+        let sorter = EventSorter(directory: directory, runLength: runLength)
+        var issues = walk(exam) { mounted, entry in
             for event in TimelineEvent.events(for: entry, prefix: mounted.bodyPrefix,
                                               fileSystemOffset: mounted.info.sectorOffset)
             where contains(event.time) {
-                events.append(event)
+                sorter.add(event)
             }
         }
-        events.sort { ($0.time, $0.name, $0.meta) < ($1.time, $1.name, $1.meta) }
-        return (events, issues)
+        sorter.drain(emit)
+        if let failure = sorter.failure {
+            issues.append(Issue(severity: .warning, image: exam.source.path, partition: nil, sectorOffset: nil,
+                                message: "timeline cut short: \(failure)"))
+        }
+        return issues
     }
 
     /// Every entry of every file system of `exam`; the walks that stopped early become issues.

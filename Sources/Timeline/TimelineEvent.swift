@@ -19,6 +19,20 @@ public struct TimelineEvent: Sendable, Hashable {
     public var fileSystemOffset: UInt64
     public var deleted: Bool
 
+    public init(time: Timestamp, activity: String, size: Int64, mode: String, uid: UInt32, gid: UInt32, meta: String,
+                name: String, fileSystemOffset: UInt64, deleted: Bool) {
+        self.time = time
+        self.activity = activity
+        self.size = size
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.meta = meta
+        self.name = name
+        self.fileSystemOffset = fileSystemOffset
+        self.deleted = deleted
+    }
+
     /// The events of one entry: one per distinct time that is set, the way
     /// `mactime` groups a body line (times TSK reports as 0 are left out).
     /// Timestamps are compared at whole-second precision, as mactime does,

@@ -55,10 +55,8 @@ extension Exhume {
             case .bodyfile:
                 issues += builder.writeBodyfile(exam, to: out)
             case .csv, .json:
-                let (events, walkIssues) = builder.events(exam)
-                issues += walkIssues
                 if format == .csv { out.line(TimelineBuilder.csvHeader) }
-                for event in events {
+                issues += builder.sortedEvents(exam) { event in
                     if format == .csv { out.line(TimelineBuilder.csvRow(event)) } else { out.line(TimelineBuilder.jsonRow(event)) }
                 }
             }
