@@ -15,7 +15,7 @@ final class EventSorter {
     /// Runs in the file: where each starts and how many bytes it has.
     private var runs: [(offset: Int64, length: Int64)] = []
     private var fileLength: Int64 = 0
-    private var descriptor: Int32 = -1
+    private var file: ScratchFile?
     private var inMemoryOnly = false
     /// Why the file could not be read back (a failing disk); the merge stops there.
     private(set) var failure: String?
@@ -23,10 +23,6 @@ final class EventSorter {
     init(directory: URL?, runLength: Int) {
         self.directory = directory
         self.runLength = max(1, runLength)
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
     }
 
     static func precedes(_ a: TimelineEvent, _ b: TimelineEvent) -> Bool {
@@ -46,7 +42,7 @@ final class EventSorter {
             return
         }
         // Readers of the file's runs, then the run still in memory (the newest: last on ties).
-        var sources: [RunReader] = runs.map { RunReader(descriptor: descriptor, offset: $0.offset, length: $0.length) }
+        var sources: [RunReader] = runs.map { RunReader(file: file!, offset: $0.offset, length: $0.length) }
         var memory = current.makeIterator()
         var heads: [(event: TimelineEvent, source: Int)] = []
         func pull(_ source: Int) -> TimelineEvent? {
@@ -92,19 +88,12 @@ final class EventSorter {
 
     /// Sorts the events in memory and appends them to the file as one run.
     private func spillRun() {
-        if descriptor < 0 {
-            guard let directory else {
+        if file == nil {
+            guard let directory, let made = ScratchFile(in: directory, prefix: "exhume-events") else {
                 inMemoryOnly = true
                 return
             }
-            var template = Array(directory.appendingPathComponent(".exhume-events-XXXXXX").path.utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else {
-                inMemoryOnly = true
-                return
-            }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-            descriptor = fd
+            file = made
         }
         current.sort(by: Self.precedes)
         var writer = RecordWriter(bytes: [])
@@ -116,16 +105,7 @@ final class EventSorter {
             withUnsafeBytes(of: length.littleEndian) { writer.bytes.replaceSubrange(start..<(start + 4), with: $0) }
         }
         let bytes = writer.bytes
-        let written = bytes.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(fileLength) + off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
+        let written = bytes.withUnsafeBytes { file!.write($0, at: fileLength) }
         guard written else {
             // A full disk: this run and the rest stay in memory.
             inMemoryOnly = true
@@ -138,15 +118,15 @@ final class EventSorter {
 
     /// Reads one run back, record by record, through a small buffer.
     private struct RunReader {
-        let descriptor: Int32
+        let file: ScratchFile
         var offset: Int64
         let end: Int64
         var buffer: [UInt8] = []
         var at = 0
         var failure: String?
 
-        init(descriptor: Int32, offset: Int64, length: Int64) {
-            self.descriptor = descriptor
+        init(file: ScratchFile, offset: Int64, length: Int64) {
+            self.file = file
             self.offset = offset
             self.end = offset + length
         }
@@ -158,18 +138,8 @@ final class EventSorter {
             let want = Int(min(end - offset, Int64(max(count - kept.count, 256 << 10))))
             guard kept.count + want >= count else { return false }
             var more = [UInt8](repeating: 0, count: want)
-            let ok = more.withUnsafeMutableBytes { raw -> Bool in
-                var done = 0
-                while done < raw.count {
-                    let n = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
-                    if n < 0, errno == EINTR { continue }
-                    guard n > 0 else { return false }
-                    done += n
-                }
-                return true
-            }
-            guard ok else {
-                failure = "the timeline's temporary file could not be read back (\(String(cString: strerror(errno))))"
+            guard more.withUnsafeMutableBytes({ file.read(into: $0, at: offset) }) else {
+                failure = "the timeline's temporary file could not be read back (\(ScratchFile.lastError))"
                 return false
             }
             offset += Int64(want)

@@ -26,7 +26,7 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
     private var pending: [UInt8] = []
     /// Bytes of records already in the file.
     private var spilled: Int64 = 0
-    private var descriptor: Int32 = -1
+    private var file: ScratchFile?
     private let directory: URL?
     private let spillAbove: Int
     /// No temporary file could be made: the records stay in memory.
@@ -43,16 +43,12 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
         self.spillAbove = spillAbove
     }
 
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
-    }
-
     /// Where commands without a case folder spool: `$TMPDIR`, else `/tmp`.
     public static var temporaryFolder: URL { FileManager.default.temporaryDirectory }
 
     public var count: Int { keys.count }
     /// Whether records went to the temporary file (diagnostics, tests).
-    public var isSpilled: Bool { descriptor >= 0 }
+    public var isSpilled: Bool { file != nil }
 
     /// Adds an item found by a walk; call ``finishListing()`` once all are in.
     func append(fileSystem: Int, entry: FileEntry, ref: ContentRef, source: ItemSource) {
@@ -81,63 +77,32 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
     /// Moves the records held in memory to the temporary file (opening it first).
     private func spill() {
         guard failure == nil, !pending.isEmpty else { return }
-        if descriptor < 0 {
+        if file == nil {
             // Nowhere to spill (no folder, a read-only one): the records stay in memory.
-            guard let directory else {
+            guard let directory, let made = ScratchFile(in: directory, prefix: "exhume-items") else {
                 unspillable = true
                 return
             }
-            var template = Array(directory.appendingPathComponent(".exhume-items-XXXXXX").path.utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else {
-                unspillable = true
-                return
-            }
-            // Unlinked at once: nothing is left behind, whatever happens to the process.
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-            descriptor = fd
+            file = made
         }
-        let written = pending.withUnsafeBytes { bytes -> Bool in
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(spilled) + off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
-        if written {
+        if pending.withUnsafeBytes({ file!.write($0, at: spilled) }) {
             spilled += Int64(pending.count)
             pending.removeAll(keepingCapacity: true)
-        } else {
-            // A full or failing temporary disk: take back what went to the file
-            // and keep everything in memory from now on (offsets stay valid:
-            // they count from the first record either way).
-            var front = [UInt8](repeating: 0, count: Int(spilled))
-            let back = front.withUnsafeMutableBytes { readFully(into: $0, at: 0) }
-            close(descriptor)
-            descriptor = -1
-            unspillable = true
-            guard back else {
-                failure = "the item list's temporary file in \(directory?.path ?? "?") could not be written nor read back"
-                return
-            }
-            pending = front + pending
-            spilled = 0
+            return
         }
-    }
-
-    /// `pread` of the whole of `buffer` from the temporary file.
-    fileprivate func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return false }
-            done += n
+        // A full or failing temporary disk: take back what went to the file and
+        // keep everything in memory from now on (offsets stay valid: they count
+        // from the first record either way).
+        var front = [UInt8](repeating: 0, count: Int(spilled))
+        let back = front.withUnsafeMutableBytes { file!.read(into: $0, at: 0) }
+        file = nil
+        unspillable = true
+        guard back else {
+            failure = "the item list's temporary file in \(directory?.path ?? "?") could not be written nor read back"
+            return
         }
-        return true
+        pending = front + pending
+        spilled = 0
     }
 
     public struct Iterator: IteratorProtocol {
@@ -157,10 +122,10 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
                 let length = Int(key.length)
                 if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
                 let ok = buffer.withUnsafeMutableBytes {
-                    spool.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<length]), at: key.offset)
+                    spool.file!.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<length]), at: key.offset)
                 }
                 guard ok else {
-                    spool.failure = "item \(index + 1) of \(spool.keys.count) could not be read back from the item list's temporary file (\(String(cString: strerror(errno))))"
+                    spool.failure = "item \(index + 1) of \(spool.keys.count) could not be read back from the item list's temporary file (\(ScratchFile.lastError))"
                     return nil
                 }
                 item = buffer.withUnsafeBytes {
