@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
         .target(name: "Carving", dependencies: ["CMagic", "CInflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
-        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore"]),
+        .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "exhume", dependencies: [
             "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore", "SleuthKit", "Timeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,11 +22,4 @@ extension CaseDatabase {
         }
     }
 
-    /// Keys of an image's items that have an exported file: a rescan does not write them again.
-    public func exportedKeys(image: Int64) throws -> Set<String> {
-        try queue.read { db in
-            try String.fetchSet(db, sql: "SELECT key FROM item WHERE image_id = ? AND exported_path IS NOT NULL",
-                                arguments: [image])
-        }
-    }
 }

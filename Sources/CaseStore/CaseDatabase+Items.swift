@@ -45,10 +45,14 @@ extension CaseDatabase {
         }
     }
 
-    /// The provenance keys already stored for an image: a resumed scan skips these.
-    public func itemKeys(image: Int64) throws -> Set<String> {
+    /// Each provenance key stored for an image (with `exportedOnly`, those of
+    /// items with an exported file), streamed from the database: a resumed scan
+    /// skips these items, a rescan does not export them again.
+    public func forEachItemKey(image: Int64, exportedOnly: Bool = false, _ body: (String) throws -> Void) throws {
         try queue.read { db in
-            try String.fetchSet(db, sql: "SELECT key FROM item WHERE image_id = ?", arguments: [image])
+            let sql = "SELECT key FROM item WHERE image_id = ?" + (exportedOnly ? " AND exported_path IS NOT NULL" : "")
+            let keys = try String.fetchCursor(db, sql: sql, arguments: [image])
+            while let key = try keys.next() { try body(key) }
         }
     }
 

@@ -76,7 +76,7 @@ public final class RecoveryExporter: ContentExporter {
     }
 
     /// Items (by provenance key) whose file an earlier run wrote: not written again.
-    public var alreadyExported: Set<String> = []
+    public var alreadyExported = RecordedKeys()
 
     public func begin(_ item: ContentItem, head: UnsafeRawBufferPointer) -> Bool {
         if !alreadyExported.isEmpty, alreadyExported.contains(ScanRecords.key(of: item, in: exam)) { return false }

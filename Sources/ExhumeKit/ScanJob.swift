@@ -104,8 +104,8 @@ public final class ScanJob {
 
         // An image already in the case: resume an interrupted scan, refuse a finished one.
         let imageID: Int64
-        var known = Set<String>()
-        var exportedBefore = Set<String>()
+        var known = RecordedKeys()
+        var exportedBefore = RecordedKeys()
         if let existing = try database.image(path: absolute), let id = existing.id {
             if existing.status == "complete" && !options.rescan {
                 throw ExhumeError(.usage, "\(path) was already scanned into this case; use --rescan to scan it again")
@@ -115,9 +115,9 @@ public final class ScanJob {
             // already recorded stays as it is, new items (new rules, new data) are added.
             // Files a previous run exported are not written again: a rescan after the export
             // disk filled up writes just the rest.
-            exportedBefore = try database.exportedKeys(image: id)
+            exportedBefore = try RecordedKeys(database, image: id, exportedOnly: true)
             if existing.status != "complete" {
-                known = try database.itemKeys(image: id)
+                known = try RecordedKeys(database, image: id, exportedOnly: false)
                 summary.resumedFrom = known.count
                 // Files the interrupted run wrote for items it had not committed yet are
                 // written again now: remove them, or they would stay unrecorded beside `name~2`.

@@ -130,9 +130,14 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
         // The same key in another image is a different item.
         try db.insert([item(other, 1)])
 
-        #expect(try db.itemKeys(image: image) == ["fs@2048/addr 1", "fs@2048/addr 2", "fs@2048/addr 3"])
-        #expect(try db.itemKeys(image: other) == ["fs@2048/addr 1"])
-        #expect(try db.itemKeys(image: 999) == [])
+        func keys(_ image: Int64) throws -> Set<String> {
+            var found = Set<String>()
+            try db.forEachItemKey(image: image) { found.insert($0) }
+            return found
+        }
+        #expect(try keys(image) == ["fs@2048/addr 1", "fs@2048/addr 2", "fs@2048/addr 3"])
+        #expect(try keys(other) == ["fs@2048/addr 1"])
+        #expect(try keys(999) == [])
         let items = try db.items()
         #expect(items.count == 4)
         #expect(items.first { $0.key == "fs@2048/addr 2" && $0.imageID == image }?.path == "dir/file2.jpg")
