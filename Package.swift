@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ExhumeTestSupport"]),
         .testTarget(name: "CarvingTests", dependencies: ["Carving", "ExhumeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
-        .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
+        .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "CDigest", "ExhumeTestSupport",
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),

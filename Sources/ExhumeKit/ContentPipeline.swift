@@ -129,8 +129,7 @@ public final class ContentPipeline: @unchecked Sendable {
         } ?? []
     }
 
-    /// Reads `items` and calls `deliver` once per item, as each is done (about item
-    /// order: two type lanes can finish neighbours out of order), on one
+    /// Reads `items` and calls `deliver` once per item, in item order, on one
     /// thread (not the caller's). `progress` gets bytes read so far.
     public func run(_ items: some Sequence<ContentItem>, exporter: ContentExporter? = nil,
                     progress: (@Sendable (Int64) -> Void)? = nil,
@@ -513,6 +512,10 @@ final class ResultJoiner: @unchecked Sendable {
     private let deliver: @Sendable (ItemResult) -> Void
     private let lock = NSLock()
     private var partials: [Int: Partial] = [:]
+    /// Results complete before an earlier item's, held until it is delivered
+    /// (as many as items in flight: the chunk pool bounds them).
+    private var finished: [Int: ItemResult] = [:]
+    private var nextDelivery = 0
 
     init(hashSets: HashSetLibrary, deliver: @escaping @Sendable (ItemResult) -> Void) {
         self.hashSets = hashSets
@@ -573,10 +576,14 @@ final class ResultJoiner: @unchecked Sendable {
             result.hits = hashSets.lookup(md5: Digest(kind: .md5, bytes: md5), sha1: Digest(kind: .sha1, bytes: sha.sha1),
                                           sha256: Digest(kind: .sha256, bytes: sha.sha256))
         }
-        // Enqueued under the lock: items reach the queue in the order both lanes finished them.
+        // Enqueued under the lock, in item order: the two type lanes can finish
+        // neighbours out of order, and outputs should not depend on which did.
         let deliver = self.deliver
-        let finished = result
-        deliverQueue.async { deliver(finished) }
+        finished[sequence] = result
+        while let ready = finished.removeValue(forKey: nextDelivery) {
+            nextDelivery += 1
+            deliverQueue.async { deliver(ready) }
+        }
         lock.unlock()
     }
 

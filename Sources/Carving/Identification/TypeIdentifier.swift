@@ -11,6 +11,12 @@ public struct ContentType: Sendable, Hashable, Codable {
     /// hold (a JPEG named `.dll`, a video named `.txt`, text named `.jpg`).
     public var extensionMismatch: Bool
 
+    public init(mime: String, description: String, extensionMismatch: Bool) {
+        self.mime = mime
+        self.description = description
+        self.extensionMismatch = extensionMismatch
+    }
+
     /// The same content judged under another name (the mismatch depends on the name).
     public func named(_ name: [UInt8]) -> ContentType {
         ContentType(mime: mime, description: description,
