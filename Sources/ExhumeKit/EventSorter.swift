@@ -17,6 +17,8 @@ final class EventSorter {
     private var fileLength: Int64 = 0
     private var file: ScratchFile?
     private var inMemoryOnly = false
+    /// The temporary file's room (tests of a disk that fills up part-way).
+    var scratchCapacity = Int64.max
     /// Why the file could not be read back (a failing disk); the merge stops there.
     private(set) var failure: String?
 
@@ -93,6 +95,7 @@ final class EventSorter {
                 inMemoryOnly = true
                 return
             }
+            made.capacity = scratchCapacity
             file = made
         }
         current.sort(by: Self.precedes)

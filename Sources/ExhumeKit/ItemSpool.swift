@@ -32,6 +32,8 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
     /// No temporary file could be made: the records stay in memory.
     private var unspillable = false
     private var sorted = false
+    /// The temporary file's room (tests of a disk that fills up part-way).
+    var scratchCapacity = Int64.max
     /// Sum of the items' sizes (progress bars).
     public private(set) var totalSize: Int64 = 0
     /// Why the records could not be read back (a failing temporary disk; a
@@ -83,6 +85,7 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
                 unspillable = true
                 return
             }
+            made.capacity = scratchCapacity
             file = made
         }
         if pending.withUnsafeBytes({ file!.write($0, at: spilled) }) {

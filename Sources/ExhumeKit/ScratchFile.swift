@@ -6,6 +6,9 @@ import Foundation
 /// evidence: callers give the case folder or the temporary folder.
 final class ScratchFile {
     private let descriptor: Int32
+    /// Writes that would end past this many bytes fail as on a full disk (tests
+    /// of the callers' fallbacks; no limit otherwise).
+    var capacity = Int64.max
 
     /// Nil when no file can be made in `directory` (missing, read-only).
     init?(in directory: URL, prefix: String) {
@@ -20,7 +23,11 @@ final class ScratchFile {
 
     /// Writes all of `bytes` at `offset`; false when the disk refuses (full, failing).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
-        whole(bytes.count) { pwrite(descriptor, bytes.baseAddress! + $0, bytes.count - $0, off_t(offset) + off_t($0)) }
+        guard offset + Int64(bytes.count) <= capacity else {
+            errno = ENOSPC
+            return false
+        }
+        return whole(bytes.count) { pwrite(descriptor, bytes.baseAddress! + $0, bytes.count - $0, off_t(offset) + off_t($0)) }
     }
 
     /// Fills all of `buffer` from `offset`; false when it cannot.

@@ -30,6 +30,21 @@ struct EventSorterTests {
         #expect(unspilled == inMemory)
     }
 
+    @Test func aTemporaryDiskThatFillsUpPartWayLosesNothing() throws {
+        let exam = try Examination(path: try Fixtures.path("ntfs.raw"), requireFileSystem: false)
+        let (inMemory, _) = TimelineBuilder().events(exam)
+        // Room for no run, for some, for all.
+        for capacity: Int64 in [0, 900, 1 << 30] {
+            let sorter = EventSorter(directory: FileManager.default.temporaryDirectory, runLength: 4)
+            sorter.scratchCapacity = capacity
+            inMemory.forEach(sorter.add)
+            var out: [TimelineEvent] = []
+            sorter.drain { out.append($0) }
+            #expect(out == inMemory, "capacity \(capacity)")
+            #expect(sorter.failure == nil)
+        }
+    }
+
     @Test func equalKeysKeepTheirArrivalOrderAcrossRuns() {
         // Same time, name and meta; told apart by size, which gives the arrival order.
         var events: [TimelineEvent] = []

@@ -70,6 +70,26 @@ struct ItemSpoolTests {
         }
     }
 
+    @Test func aTemporaryDiskThatFillsUpPartWayLosesNothing() throws {
+        let exam = try Examination(path: try Fixtures.path("ntfs.raw"), requireFileSystem: false)
+        let (listed, _) = ContentPipeline(exam: exam).items(ItemSelection(allocation: .all))
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Room for no record, for some, for all.
+        for capacity: Int64 in [0, 700, 1 << 30] {
+            let spool = ItemSpool(directory: folder, spillAbove: 0)
+            spool.scratchCapacity = capacity
+            for item in listed {
+                guard case .file(let index, let entry, let ref) = item.origin else { continue }
+                spool.append(fileSystem: index, entry: entry, ref: ref, source: item.source)
+            }
+            spool.finishListing()
+            #expect(spool.isSpilled == (capacity == 1 << 30), "capacity \(capacity)")
+            #expect(spool.map(Seen.init) == listed.map(Seen.init), "capacity \(capacity)")
+            #expect(spool.failure == nil)
+        }
+    }
+
     @Test func everyFieldSurvivesTheRecord() {
         let times = MACBTimes(modified: Timestamp(seconds: -5, nanoseconds: 7), accessed: Timestamp(seconds: Int64.max),
                               changed: Timestamp(seconds: 1), created: Timestamp(seconds: 0, nanoseconds: 999_999_999))
