@@ -91,12 +91,11 @@ final class EventSorter {
     /// Sorts the events in memory and appends them to the file as one run.
     private func spillRun() {
         if file == nil {
-            guard let directory, let made = ScratchFile(in: directory, prefix: "exhume-events") else {
+            file = ScratchFile.make(in: directory, prefix: "exhume-events", capacity: scratchCapacity)
+            guard file != nil else {
                 inMemoryOnly = true
                 return
             }
-            made.capacity = scratchCapacity
-            file = made
         }
         current.sort(by: Self.precedes)
         var writer = RecordWriter(bytes: [])

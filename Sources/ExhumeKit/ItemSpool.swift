@@ -81,12 +81,11 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
         guard failure == nil, !pending.isEmpty else { return }
         if file == nil {
             // Nowhere to spill (no folder, a read-only one): the records stay in memory.
-            guard let directory, let made = ScratchFile(in: directory, prefix: "exhume-items") else {
+            file = ScratchFile.make(in: directory, prefix: "exhume-items", capacity: scratchCapacity)
+            guard file != nil else {
                 unspillable = true
                 return
             }
-            made.capacity = scratchCapacity
-            file = made
         }
         if pending.withUnsafeBytes({ file!.write($0, at: spilled) }) {
             spilled += Int64(pending.count)

@@ -10,8 +10,15 @@ final class ScratchFile {
     /// of the callers' fallbacks; no limit otherwise).
     var capacity = Int64.max
 
-    /// Nil when no file can be made in `directory` (missing, read-only).
-    init?(in directory: URL, prefix: String) {
+    /// A scratch file in `directory` with room for `capacity` bytes; nil when
+    /// there is no folder or no file can be made there (missing, read-only).
+    static func make(in directory: URL?, prefix: String, capacity: Int64 = .max) -> ScratchFile? {
+        guard let directory, let file = ScratchFile(in: directory, prefix: prefix) else { return nil }
+        file.capacity = capacity
+        return file
+    }
+
+    private init?(in directory: URL, prefix: String) {
         var template = Array(directory.appendingPathComponent(".\(prefix)-XXXXXX").path.utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
