@@ -30,16 +30,25 @@ final class CarvedTwins: @unchecked Sendable {
     private var waiting: [Int64: ContentItem] = [:]
     private(set) var adopted = 0
 
-    init(items: some Sequence<ContentItem>, exam: Examination) {
-        var candidates: [Int64: Int64] = [:]
-        var clashing = Set<Int64>()
-        for item in items where item.source == .deleted {
-            guard case .file(_, _, let ref) = item.origin, ref.contiguous, ref.size > 0,
-                  let offset = ScanJob.imageOffset(of: item, in: exam) else { continue }
-            if let size = candidates[offset], size != ref.size { clashing.insert(offset) }
-            candidates[offset] = ref.size
+    /// Deleted files that can have a twin, gathered while the listing is made
+    /// (so that the listing is not read a second time for them).
+    struct Candidates {
+        fileprivate var sizes: [Int64: Int64] = [:]
+        fileprivate var clashing = Set<Int64>()
+
+        /// Takes `item` when it is a deleted file stored as one run.
+        mutating func consider(_ item: ContentItem, in exam: Examination) {
+            guard item.source == .deleted, case .file(_, _, let ref) = item.origin, ref.contiguous, ref.size > 0,
+                  let offset = ScanJob.imageOffset(of: item, in: exam) else { return }
+            if let size = sizes[offset], size != ref.size { clashing.insert(offset) }
+            sizes[offset] = ref.size
         }
-        for offset in clashing { candidates[offset] = nil }
+    }
+
+    /// Two deleted files of different sizes at one offset: neither has a twin.
+    init(_ gathered: Candidates) {
+        var candidates = gathered.sizes
+        for offset in gathered.clashing { candidates[offset] = nil }
         self.candidates = candidates
     }
 

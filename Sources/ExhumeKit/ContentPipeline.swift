@@ -82,15 +82,18 @@ public final class ContentPipeline: @unchecked Sendable {
     /// The same items as ``items(_:withoutOrphans:)``, in the same order, in an
     /// ``ItemSpool``: encoded as they are found, in a temporary file in
     /// `directory` once they outgrow `spillAbove` bytes, so that memory does not
-    /// grow with the number of files.
+    /// grow with the number of files. `found` sees each item as the walk finds
+    /// it (walk order), for what a caller gathers without reading the list again.
     public func spool(_ selection: ItemSelection, withoutOrphans: Set<Int> = [], directory: URL?,
-                      spillAbove: Int = 32 << 20) -> (items: ItemSpool, issues: [Issue]) {
+                      spillAbove: Int = 32 << 20,
+                      found: (ContentItem) -> Void = { _ in }) -> (items: ItemSpool, issues: [Issue]) {
         let spool = ItemSpool(directory: directory, spillAbove: spillAbove)
         var issues: [Issue] = []
         for index in exam.fileSystems.indices {
             issues += walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: !withoutOrphans.contains(index),
                            only: { _ in true }, incomplete: "listing may be incomplete") { entry, ref, source in
                 spool.append(fileSystem: index, entry: entry, ref: ref, source: source)
+                found(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
             }
         }
         spool.finishListing()

@@ -154,13 +154,21 @@ public final class ScanJob {
         // their orphans are searched during the stream, on a second TSK handle reading
         // through a cursor of its own, and read after the files.
         let searchOrphans = Set(exam.fileSystems.indices.filter { ScanJob.findsOrphansByReading(exam.fileSystems[$0]) })
-        // In a file of the case folder beyond 32 MiB of records: memory does not grow with the number of files.
-        let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: .all), withoutOrphans: searchOrphans, directory: folder)
-        summary.issues += walkIssues
-        phases.mark("listed")
         // On resume, items already recorded are skipped.
         let recorded = known
         let unrecorded: @Sendable (ContentItem) -> Bool = { recorded.isEmpty || !recorded.contains(ScanRecords.key(of: $0, in: exam)) }
+        // A carved item that is exactly a deleted file's content takes the file's digests
+        // (not when exporting: its own copy is written from its own bytes); the deleted
+        // files that can have one are noted while the listing is made.
+        let findTwins = options.carve && (options.export == .none || options.export == .hits)
+        var twinCandidates = CarvedTwins.Candidates()
+        // In a file of the case folder beyond 32 MiB of records: memory does not grow with the number of files.
+        let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: .all), withoutOrphans: searchOrphans,
+                                                 directory: folder) { item in
+            if findTwins, item.source == .deleted, unrecorded(item) { twinCandidates.consider(item, in: exam) }
+        }
+        summary.issues += walkIssues
+        phases.mark("listed")
 
         // One read of the media: readers (one libewf handle each for E01, so chunks
         // inflate on both cores) fill a window of stripes in image order; the
@@ -196,10 +204,7 @@ public final class ScanJob {
             }
             if !result.hits.isEmpty { hitItems.withLock { $0.append(result.item) } }
         }
-        // A carved item that is exactly a deleted file's content takes the file's digests
-        // (not when exporting: its own copy is written from its own bytes).
-        let twins = options.carve && (options.export == .none || options.export == .hits)
-            ? UncheckedBox(CarvedTwins(items: items.lazy.filter(unrecorded), exam: exam)) : nil
+        let twins = findTwins ? UncheckedBox(CarvedTwins(twinCandidates)) : nil
         let deliver: @Sendable (ItemResult) -> Void = { result in
             record(result)
             twins?.value.fileDone(result, in: exam, deliver: record)
