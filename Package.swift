@@ -39,6 +39,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
+        // Test-only: runs a scan with an observer that stops the process at a kill point (crash tests).
+        .executableTarget(name: "exhume-killpoint", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
         .target(name: "Export"),
         .target(name: "Hashing", dependencies: ["CSQLite", "CDigest", .product(name: "Crypto", package: "swift-crypto")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
@@ -53,7 +55,9 @@ let package = Package(
         .testTarget(name: "SleuthKitTests", dependencies: ["SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ExhumeTestSupport"]),
         .testTarget(name: "CarvingTests", dependencies: ["Carving", "ExhumeTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
+        .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "Timeline",
+                                                         "CaseStore", "ExhumeTestSupport"]),
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "CDigest", "ExhumeTestSupport",
                                                         .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension CaseDatabase {
@@ -12,8 +13,10 @@ extension CaseDatabase {
             let itemStatement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO item (image_id, key, source, path, addr, fs_offset, deleted,
                     size, bytes_read, atime, mtime, ctime, crtime, image_offset, image_length, rule,
-                    verdict, mime, description, ext_mismatch, md5, sha1, sha256, read_error, exported_path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    verdict, mime, description, ext_mismatch, md5, sha1, sha256, read_error, exported_path,
+                    parent_item, path_in_parent, offset_in_parent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    (SELECT id FROM item WHERE image_id = ?1 AND key = ?), ?, ?)
                 """)
             let exportStatement = try db.cachedStatement(sql: """
                 UPDATE item SET exported_path = ? WHERE image_id = ? AND key = ? AND exported_path IS NULL
@@ -28,6 +31,7 @@ extension CaseDatabase {
                     item.crtime, item.imageOffset, item.imageLength, item.rule, item.verdict,
                     item.mime, item.description, item.extensionMismatch, item.md5, item.sha1,
                     item.sha256, item.readError, item.exportedPath,
+                    item.parentKey, item.pathInParent.map { Data($0) }, item.offsetInParent,
                 ])
                 // Ignored as a duplicate: its hits were stored with the first copy. A rescan
                 // that exported an item recorded before without a file records where it went.
@@ -166,5 +170,7 @@ extension ItemRecord {
                   mime: row["mime"], description: row["description"], extensionMismatch: row["ext_mismatch"],
                   md5: row["md5"], sha1: row["sha1"], sha256: row["sha256"], readError: row["read_error"],
                   exportedPath: row["exported_path"], hits: [])
+        offsetInParent = row["offset_in_parent"]
+        pathInParent = (row["path_in_parent"] as Data?).map { [UInt8]($0) }
     }
 }

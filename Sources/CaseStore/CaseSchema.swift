@@ -19,7 +19,9 @@ import GRDB
 //              fs_offset (sectors), deleted (0/1), size, bytes_read, atime, mtime, ctime, crtime
 //              (ISO 8601 text or NULL), image_offset, image_length (carved extent, bytes), rule,
 //              verdict, mime, description, ext_mismatch (0/1), md5, sha1, sha256 (lowercase hex),
-//              read_error, exported_path
+//              read_error, exported_path; v3: parent_item → item (the item it was found inside),
+//              path_in_parent (BLOB: the member's path bytes), offset_in_parent (bytes), all NULL
+//              for items of the image itself
 //              UNIQUE(image_id, key): inserts are INSERT OR IGNORE, so a resumed scan never duplicates.
 //   hit        id INTEGER PK, item_id → item (ON DELETE CASCADE), set_name, kind (good|bad),
 //              category, matched (the digest that matched)
@@ -31,7 +33,7 @@ import GRDB
 //              time that is set; kind is 'm', 'a', 'c' or 'b' (crtime). For the timeline.
 //
 // Indexes: item(md5), item(sha1), item(sha256), item(path), item(source), item(mtime),
-//          hit(item_id), hit(set_name, category); the UNIQUE constraints index
+//          item(parent_item), hit(item_id), hit(set_name, category); the UNIQUE constraints index
 //          image(path), item(image_id, key), volume(image_id, slot), filesystem(image_id, sector_offset).
 enum CaseSchema {
     /// The migrations, in order. Never edit a shipped migration: add a new one.
@@ -141,6 +143,17 @@ enum CaseSchema {
         // v2: the verdict of the media digests a scan computes while it reads the image.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE image ADD COLUMN verification TEXT")
+        }
+        // v3: items found inside other items (archive members, embedded pictures): the
+        // parent item's row, and the member's path (raw bytes) or byte offset inside it.
+        // NULL for every item of the image itself; no key changes.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE item ADD COLUMN parent_item INTEGER REFERENCES item(id);
+                ALTER TABLE item ADD COLUMN path_in_parent BLOB;
+                ALTER TABLE item ADD COLUMN offset_in_parent INTEGER;
+                CREATE INDEX item_parent ON item(parent_item);
+                """)
         }
         return migrator
     }

@@ -126,6 +126,11 @@ public struct ItemRecord: Sendable, Codable, Equatable {
     public var readError: String?
     public var exportedPath: String?
     public var hits: [HitRecord]
+    /// For an item found inside another (schema v3): the parent's provenance key
+    /// (stored as the parent's row id, `parent_item`), and the path or byte offset inside it.
+    public var parentKey: String?
+    public var pathInParent: [UInt8]?
+    public var offsetInParent: Int64?
 
     public init(id: Int64? = nil, imageID: Int64, key: String, source: String, path: String? = nil,
                 addr: String? = nil, fsOffset: Int64? = nil, deleted: Bool = false, size: Int64 = 0,

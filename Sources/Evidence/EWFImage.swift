@@ -46,6 +46,9 @@ public final class EWFImage: ImageSource {
 
     /// A second, independent reader of the same segment files
     /// (`libewf_handle_open` again), for reading on another thread.
+    public func parallelReader() throws(EvidenceError) -> any ImageSource { try clone() }
+    public var acquisition: EWFMetadata? { metadata }
+
     public func clone() throws(EvidenceError) -> EWFImage {
         let owned = try EWFHandle(opening: files, reportedAs: path)
         return EWFImage(files: files, size: size, sectorSize: sectorSize, metadata: metadata, handle: owned)

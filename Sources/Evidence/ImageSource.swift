@@ -16,11 +16,29 @@ public protocol ImageSource: AnyObject, Sendable {
     /// Reads up to `buffer.count` bytes of media at `offset`; returns the number
     /// of bytes read, which is short only at the end of the media.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(EvidenceError) -> Int
+
+    /// Another reader of the same media that can read beside this one on
+    /// another thread (for EWF, its own libewf handle, so chunks inflate in
+    /// parallel); sources that read in parallel already return themselves.
+    func parallelReader() throws(EvidenceError) -> any ImageSource
+    /// What the acquisition recorded (EWF: case data, stored hashes); nil for raw media.
+    var acquisition: EWFMetadata? { get }
+    /// Sector ranges whose stored checksum failed in reads so far (EWF chunks).
+    func checksumErrors() -> [SectorRange]
+    /// The reader promises not to read below `offset` again: a source that
+    /// keeps media in memory for its readers (a ``MediaStream/Cursor``) may let
+    /// it go. Other sources ignore it.
+    func willNotRead(before offset: Int64)
 }
 
 extension ImageSource {
     /// The first evidence file, used to name the image in messages.
     public var path: String { files.first ?? "" }
+
+    public func parallelReader() throws(EvidenceError) -> any ImageSource { self }
+    public var acquisition: EWFMetadata? { nil }
+    public func checksumErrors() -> [SectorRange] { [] }
+    public func willNotRead(before offset: Int64) {}
 }
 
 /// Container formats Exhume opens.

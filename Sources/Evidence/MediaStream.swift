@@ -84,28 +84,13 @@ public final class MediaStream: @unchecked Sendable {
         for buffer in all { buffer.deallocate() }
     }
 
-    /// A new consumer reading through the window; make every cursor before ``run(_:)``.
-    ///
-    /// - Parameter advancingReads: reads at least this long move the cursor's
-    ///   mark to where they start (a content reader moving forward through big
-    ///   files); shorter ones (metadata) never move it.
-    public func cursor(advancingReads: Int? = nil) -> Cursor {
+    /// A new consumer reading through the window, whose mark moves as `policy`
+    /// says; make every cursor before ``run(_:)``.
+    public func cursor(_ policy: Cursor.Policy = .promisesOnly) -> Cursor {
         condition.lock()
         defer { condition.unlock() }
         marks.append(0)
-        return Cursor(stream: self, id: marks.count - 1, advancingReads: advancingReads, advancingRuns: nil)
-    }
-
-    /// A cursor whose mark follows runs of back-to-back reads: once its reads
-    /// have been contiguous for `run` bytes, each read moves the mark to where it
-    /// starts. For a reader that jumps about (a directory here, the allocation
-    /// table there) before reading forward, which a single far read must not let
-    /// drag the mark ahead (TSK's search for orphan entries). One reader only.
-    public func cursor(advancingRuns run: Int) -> Cursor {
-        condition.lock()
-        defer { condition.unlock() }
-        marks.append(0)
-        return Cursor(stream: self, id: marks.count - 1, advancingReads: nil, advancingRuns: run)
+        return Cursor(stream: self, id: marks.count - 1, policy: policy)
     }
 
     /// Reads the whole media and calls `consume` with each stripe's offset and
@@ -281,20 +266,35 @@ public final class MediaStream: @unchecked Sendable {
 
     /// One consumer's view of the media: an ``ImageSource`` served from the
     /// stream's window when it can be.
+    ///
+    /// The cursor alone moves its mark: on its reader's promises
+    /// (``willNotRead(before:)``, ``finish()``) and on the reads its ``Policy`` names.
     public final class Cursor: ImageSource, @unchecked Sendable {
+        /// Which reads, besides promises, move the mark to where they start.
+        public enum Policy: Sendable {
+            /// None: the reader promises as it goes (a carver scanning pages in order).
+            case promisesOnly
+            /// Reads at least this long (a content reader moving forward through big
+            /// files); shorter ones (metadata) never move it.
+            case advancingReads(atLeast: Int)
+            /// Reads once they have been back to back for this many bytes: for a reader
+            /// that jumps about (a directory here, the allocation table there) before
+            /// reading forward, which a single far read must not let drag the mark
+            /// ahead (TSK's search for orphan entries). One reader only.
+            case advancingRuns(Int)
+        }
+
         private let stream: MediaStream
         fileprivate let id: Int
-        private let advancingReads: Int?
-        private let advancingRuns: Int?
+        private let policy: Policy
         /// The run of contiguous reads so far (with `advancingRuns`).
         private var runStart: Int64 = -1
         private var runEnd: Int64 = -1
 
-        fileprivate init(stream: MediaStream, id: Int, advancingReads: Int?, advancingRuns: Int?) {
+        fileprivate init(stream: MediaStream, id: Int, policy: Policy) {
             self.stream = stream
             self.id = id
-            self.advancingReads = advancingReads
-            self.advancingRuns = advancingRuns
+            self.policy = policy
         }
 
         public var format: ImageFormat { stream.fallback.format }
@@ -302,8 +302,8 @@ public final class MediaStream: @unchecked Sendable {
         public var size: Int64 { stream.size }
         public var sectorSize: Int { stream.fallback.sectorSize }
 
-        /// Promises that the window is not needed below `offset` any more.
-        public func advance(to offset: Int64) {
+        /// The window is not needed below `offset` any more.
+        public func willNotRead(before offset: Int64) {
             stream.advance(id, to: offset)
         }
 
@@ -313,12 +313,17 @@ public final class MediaStream: @unchecked Sendable {
         }
 
         public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(EvidenceError) -> Int {
-            if let run = advancingRuns {
+            var advancing = false
+            switch policy {
+            case .promisesOnly:
+                break
+            case .advancingReads(let atLeast):
+                advancing = buffer.count >= atLeast
+            case .advancingRuns(let run):
                 if offset != runEnd { runStart = offset }
                 runEnd = offset + Int64(buffer.count)
-                if runEnd - runStart >= Int64(run) { advance(to: offset) }
+                if runEnd - runStart >= Int64(run) { stream.advance(id, to: offset) }
             }
-            let advancing = advancingReads.map { buffer.count >= $0 } ?? false
             return try stream.read(id, advancing: advancing, into: buffer, at: offset)
         }
     }

@@ -54,12 +54,11 @@ public final class Carver {
     /// Carves `regions`; `progress` gets bytes scanned so far, `found` each
     /// extent as soon as it is validated (in image order within a region).
     ///
-    /// Reading through a ``MediaStream/Cursor``, the carver moves its mark to
-    /// each page it scans, so the stream keeps the page and what follows it.
+    /// The carver promises its source, page by page, not to read before the
+    /// page it scans: a ``MediaStream/Cursor`` keeps the page and what follows it.
     public func carve(_ regions: [CarveRegion], progress: ((Int64) -> Void)? = nil,
                       stop: (() -> Bool)? = nil, found report: ((CarvedExtent) -> Void)? = nil)
         -> (extents: [CarvedExtent], issues: [Issue], statistics: Statistics) {
-        let cursor = source as? MediaStream.Cursor
         var found: [CarvedExtent] = []
         var issues: [Issue] = []
         var stats = Statistics()
@@ -75,7 +74,7 @@ public final class Carver {
             var skipUntil: Int64 = 0
             var candidatesHere = 0
             while page < region.extent.end, stop?() != true {
-                cursor?.advance(to: page)
+                source.willNotRead(before: page)
                 let pageLength = Int(min(Int64(pageSize), region.extent.end - page))
                 let readLength = Int(min(Int64(pageSize + margin), region.extent.end - page))
                 let got = readFully(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<readLength]), at: page)

@@ -51,17 +51,23 @@ public struct ContentItem: Sendable {
     public var sequence: Int
     public var origin: Origin
     public var source: ItemSource
+    /// Where it was found, made here and carried unchanged to every output.
+    public let provenance: Provenance
 
-    public init(sequence: Int, fileSystem: Int, entry: FileEntry, ref: ContentRef, source: ItemSource) {
+    /// An entry of file system `fileSystem` (its index in ``Examination/fileSystems``), which lies at `place`.
+    public init(sequence: Int, fileSystem: Int, place: Provenance.Place, entry: FileEntry, ref: ContentRef, source: ItemSource) {
         self.sequence = sequence
         self.origin = .file(fileSystem: fileSystem, entry: entry, ref: ref)
         self.source = source
+        self.provenance = Provenance(place, entry: entry, ref: ref)
     }
 
-    public init(sequence: Int, carved: CarvedExtent) {
+    /// A range of `image` found by signature.
+    public init(sequence: Int, carved: CarvedExtent, image: String) {
         self.sequence = sequence
         self.origin = .carved(carved)
         self.source = .carved
+        self.provenance = Provenance(image: image, carved: carved)
     }
 
     /// The file system entry, for items that have one.

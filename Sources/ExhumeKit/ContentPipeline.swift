@@ -70,9 +70,7 @@ public final class ContentPipeline: @unchecked Sendable {
         var issues: [Issue] = []
         for index in exam.fileSystems.indices {
             issues += walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: !withoutOrphans.contains(index),
-                           only: { _ in true }, incomplete: "listing may be incomplete") { entry, ref, source in
-                items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
-            }
+                           only: { _ in true }, incomplete: "listing may be incomplete") { items.append($0) }
         }
         items.sort { $0.sortKey < $1.sortKey }
         for index in items.indices { items[index].sequence = index }
@@ -87,13 +85,13 @@ public final class ContentPipeline: @unchecked Sendable {
     public func spool(_ selection: ItemSelection, withoutOrphans: Set<Int> = [], directory: URL?,
                       spillAbove: Int = 32 << 20,
                       found: (ContentItem) -> Void = { _ in }) -> (items: ItemSpool, issues: [Issue]) {
-        let spool = ItemSpool(directory: directory, spillAbove: spillAbove)
+        let spool = ItemSpool(directory: directory, places: exam.places, spillAbove: spillAbove)
         var issues: [Issue] = []
         for index in exam.fileSystems.indices {
             issues += walk(exam.fileSystems[index].fileSystem, of: index, selection, orphans: !withoutOrphans.contains(index),
-                           only: { _ in true }, incomplete: "listing may be incomplete") { entry, ref, source in
-                spool.append(fileSystem: index, entry: entry, ref: ref, source: source)
-                found(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
+                           only: { _ in true }, incomplete: "listing may be incomplete") { item in
+                spool.append(item)
+                found(item)
             }
         }
         spool.finishListing()
@@ -108,22 +106,21 @@ public final class ContentPipeline: @unchecked Sendable {
                             through view: FileSystem) -> (items: [ContentItem], issues: [Issue]) {
         var items: [ContentItem] = []
         let issues = walk(view, of: index, selection, orphans: true, only: \.isOrphan,
-                          incomplete: "listing of orphan files may be incomplete") { entry, ref, source in
-            items.append(ContentItem(sequence: 0, fileSystem: index, entry: entry, ref: ref, source: source))
-        }
+                          incomplete: "listing of orphan files may be incomplete") { items.append($0) }
         return (items, issues)
     }
 
     /// One walk of `fileSystem` (file system `index` of the examination, or
     /// another handle of it): the entries that `only` and `selection` accept go
-    /// to `found`; returns the walk's problems.
+    /// to `found` as items (their provenance made here); returns the walk's problems.
     private func walk(_ fileSystem: FileSystem, of index: Int, _ selection: ItemSelection, orphans: Bool,
-                      only: (FileEntry) -> Bool, incomplete: String,
-                      found: (FileEntry, ContentRef, ItemSource) -> Void) -> [Issue] {
+                      only: (FileEntry) -> Bool, incomplete: String, found: (ContentItem) -> Void) -> [Issue] {
         let mounted = exam.fileSystems[index]
+        let place = mounted.place(image: exam.source.path)
         let error = fileSystem.walk(locatingContent: true, orphans: orphans) { entry in
             guard only(entry), selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
-            found(entry, ref, ItemSelection.source(of: entry))
+            found(ContentItem(sequence: 0, fileSystem: index, place: place, entry: entry, ref: ref,
+                              source: ItemSelection.source(of: entry)))
             return true
         }
         return error.map {

@@ -40,8 +40,12 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
     /// full one only keeps them in memory); iteration ends early when it is set.
     public private(set) var failure: String?
 
-    public init(directory: URL?, spillAbove: Int = 32 << 20) {
+    /// Where each file system lies (by index): the items' provenance is made again from it as they are read back.
+    private let places: [Provenance.Place]
+
+    public init(directory: URL?, places: [Provenance.Place], spillAbove: Int = 32 << 20) {
         self.directory = directory
+        self.places = places
         self.spillAbove = spillAbove
     }
 
@@ -53,6 +57,13 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
     public var isSpilled: Bool { file != nil }
 
     /// Adds an item found by a walk; call ``finishListing()`` once all are in.
+    func append(_ item: ContentItem) {
+        guard case .file(let fileSystem, let entry, let ref) = item.origin else {
+            preconditionFailure("only file system entries are spooled")
+        }
+        append(fileSystem: fileSystem, entry: entry, ref: ref, source: item.source)
+    }
+
     func append(fileSystem: Int, entry: FileEntry, ref: ContentRef, source: ItemSource) {
         precondition(!sorted, "items added after the listing was finished")
         let start = pending.count
@@ -132,13 +143,13 @@ public final class ItemSpool: Sequence, @unchecked Sendable {
                 }
                 item = buffer.withUnsafeBytes {
                     var reader = RecordReader(UnsafeRawBufferPointer(rebasing: $0[0..<length]))
-                    return reader.item()
+                    return reader.item(places: spool.places)
                 }
             } else {
                 let start = Int(key.offset)
                 item = spool.pending.withUnsafeBytes {
                     var reader = RecordReader(UnsafeRawBufferPointer(rebasing: $0[start..<(start + Int(key.length))]))
-                    return reader.item()
+                    return reader.item(places: spool.places)
                 }
             }
             guard var item else {
@@ -279,7 +290,7 @@ struct RecordReader {
         return ContentRef(metaAddress: metaAddress, attribute: attribute, firstBlock: firstBlock, size: i64(), contiguous: bool())
     }
 
-    mutating func item() -> ContentItem? {
+    mutating func item(places: [Provenance.Place]) -> ContentItem? {
         let fileSystem = Int(u32())
         let sourceIndex = Int(u8())
         let ref = self.ref()
@@ -307,14 +318,14 @@ struct RecordReader {
             }
             return (0..<count).map { _ in reader.data() }
         }
-        guard isComplete, sourceIndex < ItemSource.allCases.count else { return nil }
+        guard isComplete, sourceIndex < ItemSource.allCases.count, places.indices.contains(fileSystem) else { return nil }
         var entry = FileEntry(parentPath: parentPath, name: name, metaAddress: metaAddress, attribute: attribute,
                               streamName: streamName, isFileNameAttribute: isFileNameAttribute, nameType: nameType,
                               metaType: metaType, isDeleted: isDeleted, isMetaAllocated: isMetaAllocated,
                               hasMetadata: hasMetadata, size: size, uid: uid, gid: gid, mode: mode, lsMode: lsMode,
                               times: times, fileNameTimes: fileNameTimes, linkTarget: linkTarget, content: content)
         entry.parentComponents = parentComponents
-        return ContentItem(sequence: 0, fileSystem: fileSystem, entry: entry, ref: ref,
+        return ContentItem(sequence: 0, fileSystem: fileSystem, place: places[fileSystem], entry: entry, ref: ref,
                            source: ItemSource.allCases[sourceIndex])
     }
 }

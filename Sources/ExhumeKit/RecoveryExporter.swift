@@ -79,7 +79,7 @@ public final class RecoveryExporter: ContentExporter {
     public var alreadyExported = RecordedKeys()
 
     public func begin(_ item: ContentItem, head: UnsafeRawBufferPointer) -> Bool {
-        if !alreadyExported.isEmpty, alreadyExported.contains(ScanRecords.key(of: item, in: exam)) { return false }
+        if !alreadyExported.isEmpty, alreadyExported.contains(item.provenance.key) { return false }
         if let mediaFilter {
             let mime = mediaFilter.mime(head: head)
             guard mime.hasPrefix("image/") || mime.hasPrefix("video/") || mime.hasPrefix("audio/") else { return false }

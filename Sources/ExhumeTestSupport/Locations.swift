@@ -33,6 +33,11 @@ public enum Locations {
         return packageRoot.appendingPathComponent(".build/debug/exhume")
     }
 
+    /// The test-only crash host `exhume-killpoint`, built beside `exhume`.
+    public static var killPointBinary: URL {
+        exhumeBinary.deletingLastPathComponent().appendingPathComponent("exhume-killpoint")
+    }
+
     /// A fresh temporary folder for one test; removed by the caller or at exit.
     public static func temporaryDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory

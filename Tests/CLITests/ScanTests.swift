@@ -1,3 +1,4 @@
+import ExhumeKit
 import ExhumeTestSupport
 import Foundation
 import Testing
@@ -189,10 +190,10 @@ struct ScanTests {
         #expect(expected.count > 10)
         for crashAfter in [1, 2, 5] {
             let folder = dir.appendingPathComponent("crash\(crashAfter)")
-            // The hook ends the process with _exit after N committed batches, as kill -9 would.
-            let crashed = try Oracle.run("env", ["EXHUME_TEST_CRASH_AFTER_BATCHES=\(crashAfter)", Locations.exhumeBinary.path,
-                                                 "scan", image, "--case", folder.path, "--batch-size", "3"])
-            #expect(crashed.status == 137)
+            // The kill point ends the process with _exit after N committed batches, as kill -9 would.
+            let crashed = try Oracle.run(Locations.killPointBinary.path, ["--after-batches", "\(crashAfter)",
+                                                                          image, folder.path, "--batch-size", "3"])
+            #expect(crashed.status == KillPoint.status)
             let partial = try caseItems(folder)
             #expect(partial.count == min(3 * crashAfter, expected.count))
             let resumed = try Oracle.exhume(["scan", image, "--case", folder.path, "--batch-size", "3"])
@@ -212,6 +213,28 @@ struct ScanTests {
         #expect(try caseItems(killed) == (try caseItems(full)))
     }
 
+    /// A scan stopped as each phase begins (as kill -9 would) and run again ends
+    /// with the case an uninterrupted scan makes.
+    @Test(arguments: ScanPhase.allCases)
+    func resumeAfterAKillAtEachPhase(_ phase: ScanPhase) throws {
+        let dir = try Locations.temporaryDirectory("killphase")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = try evidenceCopy("fat16.raw", in: dir)
+        let reference = dir.appendingPathComponent("reference")
+        #expect(try Oracle.exhume(["scan", image, "--case", reference.path, "--batch-size", "4"]).status == 0)
+        let folder = dir.appendingPathComponent("killed")
+        let killed = try Oracle.run(Locations.killPointBinary.path, ["--at-phase", phase.rawValue, image, folder.path,
+                                                                     "--batch-size", "4"])
+        #expect(killed.status == KillPoint.status, "\(killed.stderr)")
+        let resumed = try Oracle.exhume(["scan", image, "--case", folder.path, "--batch-size", "4"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try caseItems(folder) == (try caseItems(reference)), "killed as \(phase) began")
+        let status = try Oracle.run("sqlite3", [folder.appendingPathComponent("case.sqlite").path,
+                                                "SELECT status, verification FROM image"]).text
+        #expect(status == (try Oracle.run("sqlite3", [reference.appendingPathComponent("case.sqlite").path,
+                                                      "SELECT status, verification FROM image"]).text))
+    }
+
     @Test func resumeWithExportWritesEachFileOnce() throws {
         let dir = try Locations.temporaryDirectory("resumeexport")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -222,9 +245,9 @@ struct ScanTests {
         #expect(expectedFiles.count > 5)
         let folder = dir.appendingPathComponent("crashed")
         // Killed after two commits: items of the third batch were exported but not recorded.
-        let crashed = try Oracle.run("env", ["EXHUME_TEST_CRASH_AFTER_BATCHES=2", Locations.exhumeBinary.path,
-                                             "scan", image, "--case", folder.path, "--batch-size", "3", "--export", "all"])
-        #expect(crashed.status == 137)
+        let crashed = try Oracle.run(Locations.killPointBinary.path, ["--after-batches", "2", image, folder.path,
+                                                                      "--batch-size", "3", "--export", "all"])
+        #expect(crashed.status == KillPoint.status)
         let resumed = try Oracle.exhume(["scan", image, "--case", folder.path, "--batch-size", "3", "--export", "all"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try caseItems(folder) == (try caseItems(reference)))

@@ -45,7 +45,7 @@ struct MediaStreamTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let stream = MediaStream(readers: [image, image], fallback: image, stripeSize: 16_384, window: 4)
         // A content reader moving forward in big reads (which move its mark)…
-        let forward = stream.cursor(advancingReads: 8_192)
+        let forward = stream.cursor(.advancingReads(atLeast: 8_192))
         // …and one that jumps about: behind the window, inside it, far ahead of it.
         let jumper = stream.cursor()
         let mismatches = Mismatches()
@@ -69,7 +69,7 @@ struct MediaStreamTests {
             var generator = SeededGenerator(seed: 3)
             for round in 0..<200 {
                 let offset = Int64.random(in: 0..<Int64(size), using: &generator)
-                if round % 10 == 0 { jumper.advance(to: offset) }
+                if round % 10 == 0 { jumper.willNotRead(before: offset) }
                 let count = Int.random(in: 1...40_000, using: &generator)
                 let got = (try? read(jumper, count, at: offset)) ?? []
                 let end = min(size, Int(offset) + count)
@@ -116,7 +116,7 @@ struct MediaStreamTests {
         let (dir, bytes, image) = try media(count * stripe, seed: 21)
         defer { try? FileManager.default.removeItem(at: dir) }
         let stream = MediaStream(readers: [image, image], fallback: image, stripeSize: stripe, window: 6)
-        let cursor = stream.cursor(advancingRuns: 2 * stripe)
+        let cursor = stream.cursor(.advancingRuns(2 * stripe))
         let mismatches = Mismatches()
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {

@@ -90,7 +90,7 @@ extension Exhume {
             var options = ContentPipeline.Options()
             options.hashSets = try hashSets.library()
             let pipeline = ContentPipeline(exam: exam, options: options)
-            let items = carved.enumerated().map { ContentItem(sequence: $0.offset, carved: $0.element) }
+            let items = carved.enumerated().map { ContentItem(sequence: $0.offset, carved: $0.element, image: exam.source.path) }
             let tally = Mutex(RunTally())
             let export = ManifestedExporter(exporter, manifest: manifest)
             do {

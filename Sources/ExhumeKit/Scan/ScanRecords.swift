@@ -7,25 +7,6 @@ import Timeline
 
 /// Conversions from what a scan finds to the case database's records.
 enum ScanRecords {
-    /// The provenance key of an item, unique within its image and stable from
-    /// run to run (so a resumed scan recognises what it already recorded):
-    /// `fs@SECTOR/ADDR[:stream-attribute]` or `carved@OFFSET`.
-    static func key(of item: ContentItem, in exam: Examination) -> String {
-        switch item.origin {
-        case .file(let index, let entry, let ref):
-            let mounted = exam.fileSystems[index]
-            var key = "fs@\(mounted.info.sectorOffset)"
-            if let volume = mounted.poolVolume { key += "/pool\(volume.index)" }
-            key += "/\(entry.address)"
-            if ref.attribute == nil, entry.attribute != nil { key += "/default" }
-            // Two names for one inode (hard links, a deleted name of a reused inode) are two items.
-            key += "/" + Digests.hex(entry.parentPath + [0x2F] + entry.name)
-            return key
-        case .carved(let extent):
-            return "carved@\(extent.offset)"
-        }
-    }
-
     static func image(_ exam: Examination, path: String) -> CaseStore.ImageRecord {
         let ewf = (exam.source as? EWFImage)?.metadata
         return CaseStore.ImageRecord(path: path, format: exam.source.format.rawValue, size: exam.source.size,
@@ -53,7 +34,7 @@ enum ScanRecords {
 
     static func item(_ result: ItemResult, image: Int64, exam: Examination) -> CaseStore.ItemRecord {
         let item = result.item
-        var record = CaseStore.ItemRecord(imageID: image, key: key(of: item, in: exam), source: item.source.rawValue,
+        var record = CaseStore.ItemRecord(imageID: image, key: item.provenance.key, source: item.source.rawValue,
                                           size: item.size, bytesRead: result.bytesRead,
                                           mime: result.type?.mime, description: result.type?.description,
                                           extensionMismatch: result.type?.extensionMismatch ?? false,
@@ -65,6 +46,11 @@ enum ScanRecords {
                                                         category: $0.category, matched: $0.matched.rawValue)
                                           })
         record.path = ItemRecord.path(result, in: exam)
+        if let parent = item.provenance.parent {
+            record.parentKey = parent.key
+            record.pathInParent = parent.path
+            record.offsetInParent = parent.offset
+        }
         switch item.origin {
         case .file(let index, let entry, _):
             record.addr = entry.address

@@ -19,7 +19,7 @@ struct ResultOrderTests {
             for index in 0..<count {
                 let extent = CarvedExtent(offset: Int64(index), length: 1, rule: "jpeg", fileExtension: "jpg",
                                           complete: true, region: .unallocated)
-                joiner.register(ContentItem(sequence: index, carved: extent))
+                joiner.register(ContentItem(sequence: index, carved: extent, image: "evidence.raw"))
             }
             // Each lane finishes the items in an order of its own.
             for index in (0..<count).shuffled(using: &generator) {

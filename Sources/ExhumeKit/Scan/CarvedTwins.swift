@@ -39,7 +39,7 @@ final class CarvedTwins: @unchecked Sendable {
         /// Takes `item` when it is a deleted file stored as one run.
         mutating func consider(_ item: ContentItem, in exam: Examination) {
             guard item.source == .deleted, case .file(_, _, let ref) = item.origin, ref.contiguous, ref.size > 0,
-                  let offset = ScanJob.imageOffset(of: item, in: exam) else { return }
+                  let offset = FileReading.imageOffset(of: item, in: exam) else { return }
             if let size = sizes[offset], size != ref.size { clashing.insert(offset) }
             sizes[offset] = ref.size
         }
@@ -88,7 +88,7 @@ final class CarvedTwins: @unchecked Sendable {
 
     /// A file's result was delivered; hands its digests to a waiting twin.
     func fileDone(_ result: ItemResult, in exam: Examination, deliver: (ItemResult) -> Void) {
-        guard result.item.source == .deleted, let offset = ScanJob.imageOffset(of: result.item, in: exam),
+        guard result.item.source == .deleted, let offset = FileReading.imageOffset(of: result.item, in: exam),
               candidates[offset] == result.item.size else { return }
         let clean = result.readError == nil && result.bytesRead == result.item.size
         lock.lock()

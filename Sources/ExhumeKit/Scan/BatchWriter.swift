@@ -15,15 +15,15 @@ final class BatchWriter: @unchecked Sendable {
     /// Set once a commit failed (a full case disk): the scan stops reading.
     let failed = Atomic<Bool>(false)
     private var batches = 0
-    /// Test hook: `EXHUME_TEST_CRASH_AFTER_BATCHES=N` ends the process abruptly
-    /// (`_exit`, no cleanup) after N committed batches, as a kill -9 would.
-    private let crashAfter = ProcessInfo.processInfo.environment["EXHUME_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init)
+    /// Hears of each commit (tests stop the process there, as a kill -9 would).
+    private let observer: (any ScanObserver)?
 
-    init(database: CaseDatabase, image: Int64, exam: Examination, batchSize: Int) {
+    init(database: CaseDatabase, image: Int64, exam: Examination, batchSize: Int, observer: (any ScanObserver)?) {
         self.database = database
         self.image = image
         self.exam = exam
         self.batchSize = max(1, batchSize)
+        self.observer = observer
     }
 
     private let lock = NSLock()
@@ -44,7 +44,7 @@ final class BatchWriter: @unchecked Sendable {
             try database.insert(pending)
             pending.removeAll(keepingCapacity: true)
             batches += 1
-            if let crashAfter, batches >= crashAfter { _exit(137) }
+            observer?.committed(batch: batches)
         } catch {
             failure = error
             failed.store(true, ordering: .releasing)

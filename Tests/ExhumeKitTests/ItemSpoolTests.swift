@@ -15,8 +15,10 @@ struct ItemSpoolTests {
         var parentComponents: [[UInt8]]?
         var ref: ContentRef?
         var source: ItemSource
+        var provenance: Provenance
 
         init(_ item: ContentItem) {
+            provenance = item.provenance
             sequence = item.sequence
             fileSystem = item.fileSystem
             entry = item.entry
@@ -77,7 +79,7 @@ struct ItemSpoolTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // Room for no record, for some, for all.
         for capacity: Int64 in [0, 700, 1 << 30] {
-            let spool = ItemSpool(directory: folder, spillAbove: 0)
+            let spool = ItemSpool(directory: folder, places: exam.places, spillAbove: 0)
             spool.scratchCapacity = capacity
             for item in listed {
                 guard case .file(let index, let entry, let ref) = item.origin else { continue }
@@ -107,26 +109,30 @@ struct ItemSpoolTests {
                              times: .unset, fileNameTimes: nil, linkTarget: nil)
         let refs = [ContentRef(metaAddress: 1, attribute: AttributeID(type: 128, id: 0), firstBlock: UInt64.max, size: 5),
                     ContentRef(metaAddress: 0, attribute: nil, firstBlock: nil, size: 0)]
+        let places = (0...3).map {
+            Provenance.Place(image: "evidence.E01", volumeSlot: $0 == 3 ? nil : $0, sectorOffset: UInt64($0) * 2048,
+                             fileSystemType: "ntfs", poolVolume: $0 == 2 ? 1 : nil)
+        }
         for (entry, ref, source) in [(full, refs[0], ItemSource.stream), (bare, refs[1], .orphan), (full, refs[1], .deleted)] {
             var writer = RecordWriter(bytes: [])
             writer.item(fileSystem: 3, entry: entry, ref: ref, source: source)
             let record = writer.bytes
             let item = record.withUnsafeBytes { bytes -> ContentItem? in
                 var reader = RecordReader(bytes)
-                return reader.item()
+                return reader.item(places: places)
             }
-            #expect(item.map(Seen.init) == Seen(ContentItem(sequence: 0, fileSystem: 3, entry: entry, ref: ref, source: source)))
+            #expect(item.map(Seen.init) == Seen(ContentItem(sequence: 0, fileSystem: 3, place: places[3], entry: entry, ref: ref, source: source)))
             // A record cut short, or with bytes after it, does not decode (and does not crash).
             for cut in [0, 1, record.count / 2, record.count - 1] {
                 let shorter = Array(record[0..<cut])
                 #expect(shorter.withUnsafeBytes { bytes -> ContentItem? in
                     var reader = RecordReader(bytes)
-                    return reader.item()
+                    return reader.item(places: places)
                 } == nil, "cut at \(cut)")
             }
             #expect((record + [0]).withUnsafeBytes { bytes -> ContentItem? in
                 var reader = RecordReader(bytes)
-                return reader.item()
+                return reader.item(places: places)
             } == nil)
         }
     }
