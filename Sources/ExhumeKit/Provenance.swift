@@ -94,9 +94,15 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The provenance key: `fs@SECTOR[/poolN]/ADDR[/default]/HEX(parent path/name)` or
-    /// `carved@OFFSET`; for an item inside another, the parent's key, then `>` and
-    /// where inside it (`@OFFSET`, or the hex of the member path).
+    /// `carved@OFFSET`; for an item inside another, the parent's key, `>`, and where
+    /// inside it: `HEX(member path)`, `@OFFSET`, or both (`HEX@OFFSET`).
     public var key: String {
+        if let parent {
+            var key = parent.key + ">"
+            if let path = parent.path { key += Digests.hex(path) }
+            if let offset = parent.offset { key += "@\(offset)" }
+            return key
+        }
         var key: String
         switch origin {
         case .file(let file):
@@ -108,10 +114,6 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
         case .carved(let carved):
             key = "carved@\(carved.offset)"
         }
-        guard let parent else { return key }
-        key = parent.key + ">" + key
-        if let offset = parent.offset { key += "@\(offset)" }
-        if let path = parent.path { key += "/" + Digests.hex(path) }
         return key
     }
 
