@@ -18,7 +18,7 @@ final class CarvingPhase: @unchecked Sendable {
     private let thread = ResultThread<[Issue]>()
 
     init(_ opened: OpenedImage, listing: ScanListing, pipeline: ContentPipeline, cursor: MediaStream.Cursor?,
-         sink: ResultSink, exporter: RecoveryExporter?) throws {
+         sink: ResultSink, exporter: ContentExporter?) throws {
         self.opened = opened
         self.cursor = cursor
         self.sink = sink

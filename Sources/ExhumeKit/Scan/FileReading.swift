@@ -15,7 +15,7 @@ final class FileReading: @unchecked Sendable {
     private let clock: PhaseClock
 
     init(_ opened: OpenedImage, pipeline: ContentPipeline, cursor: MediaStream.Cursor, sink: ResultSink,
-         exporters: [RecoveryExporter?], clock: PhaseClock) throws {
+         exporters: [ContentExporter?], clock: PhaseClock) throws {
         self.opened = opened
         self.cursor = cursor
         self.sink = sink

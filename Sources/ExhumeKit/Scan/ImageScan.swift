@@ -12,7 +12,8 @@ import Synchronization
 ///    through its window: the files (``FileReading``), the FAT orphan search
 ///    (``OrphanSearch``) and the carver (``CarvingPhase``); this thread digests
 ///    every stripe (``ImageDigest``);
-/// 4. **finish**: every result recorded (``ResultSink``), `--export hits` written;
+/// 4. **finish**: every result recorded (``ResultSink``; with `--export hits`,
+///    each hit written from the bytes its lane held, ``HitExport``);
 /// 5. **verify**: the media's digests against those stored at acquisition.
 ///
 /// Results flow one way: lanes → ``ResultSink`` → the case's ``BatchWriter``.
@@ -32,9 +33,9 @@ struct ImageScan {
 
         context.observer?.began(.stream, image: path)
         let media = try ScanStream(opened.exam, carving: listing.rules != nil, orphans: !listing.searchOrphans.isEmpty)
-        let sink = ResultSink(opened, context: context, twins: listing.twins,
-                              summary: opened.summary(issues: listing.issues))
         let exports = ScanExports(opened, context: context)
+        let sink = ResultSink(opened, context: context, twins: listing.twins, hitExport: exports.hits,
+                              summary: opened.summary(issues: listing.issues))
         // Every session exists before any thread starts, so nothing can throw while a
         // thread waits on the stream; TSK reads through the content cursor from now on.
         let carving = try CarvingPhase(opened, listing: listing, pipeline: pipeline, cursor: media.carving,
@@ -60,7 +61,7 @@ struct ImageScan {
         phases.mark("recorded")
         phases.report()
         summary.issues += exports.issues()
-        try HitExport(opened: opened, context: context, pipeline: pipeline).run(sink.hitItems, into: &summary)
+        try exports.hits?.finish(pipeline, into: &summary)
 
         context.observer?.began(.verify, image: path)
         try ImageVerdict.judge(opened, digest: digest, readers: media.readers, readFailures: media.stream.readFailures,

@@ -41,32 +41,6 @@ enum ImageVerdict {
     }
 }
 
-/// `--export hits`: only once every item is recorded are the hits known; the
-/// items that hit a set are then read again and written, and their exported
-/// paths recorded.
-struct HitExport {
-    let opened: OpenedImage
-    let context: ScanContext
-    let pipeline: ContentPipeline
-
-    func run(_ hits: [ContentItem], into summary: inout ScanJob.ImageSummary) throws {
-        guard context.options.export == .hits, !hits.isEmpty else { return }
-        let folder = context.exportFolder(opened.imageID)
-        let exporter = try RecoveryExporter(exam: opened.exam, outputFolder: folder.path, force: true)
-        exporter.alreadyExported = opened.exportedBefore
-        let exported = Mutex([String: String]())
-        try pipeline.run(hits, exporter: exporter) { result in
-            if let path = result.exported {
-                exported.withLock { $0[result.item.provenance.key] = path }
-            }
-        }
-        summary.issues += exporter.issues
-        let paths = exported.withLock { $0 }
-        try context.database.setExported(image: opened.imageID, paths: paths.mapValues { "export/img\(opened.imageID)/\($0)" })
-        summary.exported = paths.count
-    }
-}
-
 /// `EXHUME_STREAM_STATS`: how the stream and the MD5 engine spent their time
 /// (for tuning; README, exhume-bench).
 enum StreamStatistics {

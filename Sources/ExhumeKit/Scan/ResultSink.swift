@@ -6,16 +6,18 @@ import Synchronization
 final class ResultSink: Sendable {
     private let writer: BatchWriter
     private let tally: Mutex<ScanJob.ImageSummary>
-    private let hits = Mutex([ContentItem]())
     private let exam: Examination
     private let twins: UncheckedBox<CarvedTwins>?
+    private let hitExport: HitExport?
 
-    init(_ opened: OpenedImage, context: ScanContext, twins: CarvedTwins?, summary: ScanJob.ImageSummary) {
+    init(_ opened: OpenedImage, context: ScanContext, twins: CarvedTwins?, hitExport: HitExport?,
+         summary: ScanJob.ImageSummary) {
         writer = BatchWriter(database: context.database, image: opened.imageID, exam: opened.exam,
                              batchSize: context.options.batchSize, observer: context.observer)
         tally = Mutex(summary)
         exam = opened.exam
         self.twins = twins.map(UncheckedBox.init)
+        self.hitExport = hitExport
     }
 
     /// A commit failed (the case disk is full): the scan stops reading.
@@ -24,8 +26,10 @@ final class ResultSink: Sendable {
     /// Items recorded so far, by source (progress).
     var countsBySource: [ItemSource: Int] { tally.withLock { $0.bySource } }
 
-    /// Records `result`.
+    /// Records `result` (a hit is exported first, with `--export hits`).
     func record(_ result: ItemResult) {
+        var result = result
+        hitExport?.resolve(&result)
         writer.add(result)
         tally.withLock {
             $0.items += 1
@@ -36,7 +40,6 @@ final class ResultSink: Sendable {
             if result.type?.extensionMismatch == true { $0.mismatches += 1 }
             if result.exported != nil { $0.exported += 1 }
         }
-        if !result.hits.isEmpty { hits.withLock { $0.append(result.item) } }
     }
 
     /// Records a file's result, and the carved twin waiting for its digests, if any.
@@ -59,9 +62,6 @@ final class ResultSink: Sendable {
     /// Carved items that took their twin's digests (diagnostics).
     var adoptedTwins: Int { twins?.value.adopted ?? 0 }
 
-    /// Items that hit a hash set, in the order they were recorded (`--export hits`).
-    var hitItems: [ContentItem] { hits.withLock { $0 } }
-
     /// Commits what is pending; the summary, with `issues` added.
     func finish(issues: [Issue]) throws -> ScanJob.ImageSummary {
         tally.withLock { $0.issues += issues }
@@ -70,21 +70,26 @@ final class ResultSink: Sendable {
     }
 }
 
-/// The scan's exporters (`--export all|media`): files and carved items are
-/// exported from three lanes into one folder; the first full disk stops all.
+/// The scan's exporters: files and carved items are exported from three lanes
+/// into one folder (`--export all|media`), the first full disk stops all; or
+/// the lanes hold items' bytes until their hits are known (`--export hits`).
 final class ScanExports {
     private let opened: OpenedImage
     private let context: ScanContext
     private let halt = ExportHalt()
     private var exporters: [RecoveryExporter] = []
+    /// With `--export hits`.
+    let hits: HitExport?
 
     init(_ opened: OpenedImage, context: ScanContext) {
         self.opened = opened
         self.context = context
+        hits = context.options.export == .hits ? HitExport(opened, context: context) : nil
     }
 
     /// A new exporter for one lane, or nil when the scan exports nothing as it reads.
-    func make() throws -> RecoveryExporter? {
+    func make() throws -> ContentExporter? {
+        if let hits { return hits.holder() }
         let policy = context.options.export
         guard policy == .all || policy == .media else { return nil }
         let exporter = try RecoveryExporter(exam: opened.exam, outputFolder: context.exportFolder(opened.imageID).path,

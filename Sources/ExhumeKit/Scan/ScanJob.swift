@@ -24,6 +24,9 @@ public final class ScanJob {
         public var rescan = false
         /// Items per database transaction.
         public var batchSize = 1000
+        /// `--export hits`: bytes of items in flight the export lanes may hold until
+        /// their hits are known (``HitExport``); hits bigger are read again after the stream.
+        var hitHoldBytes = 64 << 20
         public init() {}
     }
 
@@ -54,6 +57,8 @@ public final class ScanJob {
         public var bySource: [ItemSource: Int] = [:]
         /// The media's digests, computed during the scan, against those stored in it.
         public var verification: MediaVerification?
+        /// `--export hits`: hits whose bytes were read a second time, after the stream (tests).
+        var hitsReadAgain = 0
     }
 
     private let context: ScanContext
