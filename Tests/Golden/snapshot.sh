@@ -463,7 +463,8 @@ mkdir -p "$G_WORK/fx" "$G_WORK/cz" "$G_WORK/o" "$G_WORK/t"
 
 # Fixtures: the .gz unpacked, the others copied, and bad/missing-segment built from the
 # multi-segment set without multi.E02 (as ExhumeTestSupport/Fixtures.swift does).
-(cd "$REPO/Fixtures" && find . -type f ! -name '*.md' ! -name '*.sh' ! -name '*.json' -printf '%P\n') |
+# Fixtures/cases/ holds case databases, not images (CaseMigrationTests).
+(cd "$REPO/Fixtures" && find . -path ./cases -prune -o -type f ! -name '*.md' ! -name '*.sh' ! -name '*.json' -printf '%P\n') |
     while IFS= read -r f; do
         mkdir -p "$(dirname "$G_WORK/fx/$f")"
         if [[ $f == *.gz ]]; then gunzip -c "$REPO/Fixtures/$f" >"$G_WORK/fx/${f%.gz}"
