@@ -126,17 +126,23 @@ public struct ItemSelection: Sendable {
     /// directories, no `.`/`..`, no NTFS system files (`$` names below MFT
     /// entry 20), no FAT virtual files (`$MBR`, `$FAT1`, `$FAT2`), nothing
     /// without metadata.
-    func accepts(_ entry: FileEntry, fileSystemType: String) -> Bool {
+    func accepts(_ entry: FileEntry, in fileSystem: FileSystemKind) -> Bool {
         guard entry.hasMetadata, !entry.isFileNameAttribute, entry.content != nil else { return false }
         if entry.nameType == .directory { return false }
         if entry.nameType == .virtual || entry.nameType == .virtualDirectory { return false }
-        if fileSystemType.hasPrefix("ntfs"), entry.name.first == UInt8(ascii: "$"), entry.metaAddress < 20 { return false }
+        if fileSystem.isNTFS, entry.name.first == UInt8(ascii: "$"), entry.metaAddress < 20 { return false }
         if skipEmpty, entry.size <= 0 { return false }
         switch allocation {
         case .all: return true
         case .deletedOnly: return entry.isDeleted
         case .allocatedOnly: return !entry.isDeleted
         }
+    }
+
+    /// The same test, told the file system by its TSK type name.
+    @available(*, deprecated, message: "pass the file system's kind (mounted.info.kind)")
+    func accepts(_ entry: FileEntry, fileSystemType: String) -> Bool {
+        accepts(entry, in: fileSystemType.hasPrefix("ntfs") ? .ntfs : .unknown)
     }
 
     static func source(of entry: FileEntry) -> ItemSource {
