@@ -59,6 +59,8 @@ let package = Package(
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
+        .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "CaseStore", "Evidence", "Export", "Hashing",
+                                                          "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,4 +15,18 @@ struct Exhume: ParsableCommand {
         version: "0.1.0",
         subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self, HashCommand.self, Recover.self, Carve.self, HashSetCommand.self, Scan.self, Report.self]
     )
+
+    /// Runs the command the arguments name. An ``ExhumeError`` thrown by a command
+    /// ends here: its message goes to standard error and its code becomes the exit
+    /// status (``ExitStatus``). Everything else is the argument parser's to report.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExhumeError {
+            exit(withError: Diagnostics.fail(error))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
