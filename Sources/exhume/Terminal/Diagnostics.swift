@@ -26,18 +26,20 @@ enum Diagnostics {
         if issues.contains(where: { $0.severity == .warning }) { throw ExitStatus.finishedWithProblems.exitCode }
     }
 
-    /// Ends a command that wrote its summary to `sink`: flushes it, then fails
-    /// with `error` (or the flush's own failure) when there is one, else ends
-    /// as ``finish(_:)``. When the summary cannot be printed the problems are
-    /// still said, before the error.
-    static func conclude(flushing sink: OutputSink, issues: [Issue], error: ExhumeError?) throws {
-        var failure = error
+    /// Prints the summary of an export with a manifest (`recover`, `carve`), then ends
+    /// with its error (or the summary's own failure) when there is one, else as
+    /// ``finish(_:)``. When the summary cannot be printed the problems are still
+    /// said, before the error.
+    static func conclude(printing outcome: JobOutcome) throws {
+        let sink = OutputSink()
+        for line in outcome.lines { sink.line(line) }
+        var failure = outcome.error
         do { try sink.flush() } catch { failure = failure ?? error }
         if let failure {
-            report(issues)
+            report(outcome.issues)
             throw failure
         }
-        try finish(issues)
+        try finish(outcome.issues)
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
@@ -107,6 +109,16 @@ final class ProgressBar: @unchecked Sendable {
             if done == total { writeStderr("\n") }
         } else {
             writeStderr("\(label): \(numbers)\n")
+        }
+    }
+}
+
+extension ProgressBar {
+    /// Starts a bar labelled `label` when a job's step begins (see ``ProgressStart``).
+    static func start(_ label: String) -> ProgressStart {
+        {
+            let bar = ProgressBar(label: label)
+            return { bar.update(done: $0, total: $1) }
         }
     }
 }
