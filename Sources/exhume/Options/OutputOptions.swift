@@ -1,5 +1,11 @@
 import ArgumentParser
 
+/// `--json` of the commands that print one JSON object.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print one JSON object.")
+    var json = false
+}
+
 /// `--out DIR` of the commands that write files under an output folder (`recover`, `carve`).
 struct OutputFolderOption: ParsableArguments {
     @Option(name: .customLong("out"), help: ArgumentHelp("Output folder (created; must be empty and outside the evidence folder unless --force).", valueName: "DIR"))

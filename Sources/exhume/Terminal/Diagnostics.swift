@@ -26,6 +26,15 @@ enum Diagnostics {
         if issues.contains(where: { $0.severity == .warning }) { throw ExitStatus.finishedWithProblems.exitCode }
     }
 
+    /// Prints a job's summary on stdout, then ends as ``finish(_:)``; a summary that
+    /// cannot be written ends the command before the problems are said.
+    static func finish(printing outcome: JobOutcome) throws {
+        let sink = OutputSink()
+        for line in outcome.lines { sink.line(line) }
+        try sink.flush()
+        try finish(outcome.issues)
+    }
+
     /// Prints the summary of an export with a manifest (`recover`, `carve`), then ends
     /// with its error (or the summary's own failure) when there is one, else as
     /// ``finish(_:)``. When the summary cannot be printed the problems are still
