@@ -37,16 +37,16 @@ extension CaseReader {
     /// How the image's computed digests compare with the stored ones.
     private static func verificationLine(_ image: ImageRecord) -> String {
         switch image.verification {
-        case "verified"?:
+        case .verified?:
             "  verified: computed MD5 \(image.computedMD5 ?? "?") equals the stored one"
                 + (image.computedSHA1 != nil && image.storedSHA1 != nil ? ", and SHA-1 too" : "")
-        case "mismatch"?:
+        case .mismatch?:
             "  NOT verified: computed MD5 \(image.computedMD5 ?? "?"), stored \(image.storedMD5 ?? "none")"
-                + (image.status == "complete-with-errors" ? " (chunks failed their checksum)" : "")
-        case "no-stored-hash"?:
+                + (image.status == .completeWithErrors ? " (chunks failed their checksum)" : "")
+        case .noStoredHash?:
             "  no stored hash; computed MD5 \(image.computedMD5 ?? "?")"
                 + (image.computedSHA1.map { ", SHA-1 \($0)" } ?? "")
-        default:
+        case nil:
             "  not verified yet" + (image.storedMD5.map { "; stored MD5 \($0)" } ?? "")
         }
     }

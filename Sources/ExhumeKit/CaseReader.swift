@@ -51,7 +51,7 @@ public struct CaseReader {
             } else {
                 var line = "\(item.source)\t\(item.sha256 ?? "-")\t\(item.path ?? "-")"
                 if !item.hits.isEmpty {
-                    line += "\t[" + item.hits.map { "\($0.setName):\($0.category ?? $0.kind)" }.joined(separator: ", ") + "]"
+                    line += "\t[" + item.hits.map { "\($0.setName):\($0.category ?? $0.kind.rawValue)" }.joined(separator: ", ") + "]"
                 }
                 if item.extensionMismatch { line += "\t(mismatch: \(item.mime ?? "?"))" }
                 sink.line(line)

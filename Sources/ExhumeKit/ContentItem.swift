@@ -1,3 +1,4 @@
+import CaseStore
 import SleuthKit
 
 /// How an item was found: the provenance every output carries.
@@ -26,6 +27,9 @@ public struct CarvedExtent: Sendable, Hashable {
     public var complete: Bool
     /// Where it was found (unallocated blocks, unpartitioned space…).
     public var region: CarveRegion.Kind
+
+    /// ``complete`` as the manifest and the case database say it.
+    public var verdict: CarveVerdict { complete ? .complete : .partial }
 
     public init(offset: Int64, length: Int64, rule: String, fileExtension: String, complete: Bool, region: CarveRegion.Kind) {
         self.offset = offset

@@ -1,3 +1,4 @@
+import CaseStore
 import Hashing
 
 /// How a hash set's hits are used: known-good (suppressed from review) or known-bad (alerts).
@@ -43,7 +44,7 @@ public struct HashSetImportJob {
             throw ExhumeError(error, during: .readingHashSet(source: source))
         }
         return [
-            "Imported \(summary.records) entries from \(source) (\(detected.rawValue)) as \(kind == .knownGood ? "known-good" : "known-bad") set \"\(summary.name)\"",
+            "Imported \(summary.records) entries from \(source) (\(detected.rawValue)) as \(HitKind(kind)) set \"\(summary.name)\"",
             "MD5 \(summary.md5Count), SHA-1 \(summary.sha1Count), SHA-256 \(summary.sha256Count); index \(output) (\(summary.bytes) bytes)",
         ]
     }
@@ -77,7 +78,7 @@ public struct HashSetIndexReport {
             var o = JSONLine()
             o.add("index", path)
             o.add("name", s.name)
-            o.add("kind", s.kind == .knownGood ? "known-good" : "known-bad")
+            o.add("kind", HitKind(s.kind).rawValue)
             o.add("source", s.sourceName)
             o.add("created", s.created)
             o.add("records", s.records)
@@ -89,7 +90,7 @@ public struct HashSetIndexReport {
             sink.line(o.finished())
         } else {
             sink.line("Index:    \(path)")
-            sink.line("Set:      \(s.name) (\(s.kind == .knownGood ? "known-good" : "known-bad")), from \(s.sourceName)")
+            sink.line("Set:      \(s.name) (\(HitKind(s.kind))), from \(s.sourceName)")
             sink.line("Entries:  \(s.records) (MD5 \(s.md5Count), SHA-1 \(s.sha1Count), SHA-256 \(s.sha256Count))")
             sink.line("Size:     \(s.bytes) bytes")
             if verified { sink.line("Verified: every table sorted and in bounds") }

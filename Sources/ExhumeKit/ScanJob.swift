@@ -107,7 +107,7 @@ public final class ScanJob {
         var known = RecordedKeys()
         var exportedBefore = RecordedKeys()
         if let existing = try database.image(path: absolute), let id = existing.id {
-            if existing.status == "complete" && !options.rescan {
+            if existing.status == .complete && !options.rescan {
                 throw ExhumeError(.usage, "\(path) was already scanned into this case; use --rescan to scan it again")
             }
             imageID = id
@@ -116,7 +116,7 @@ public final class ScanJob {
             // Files a previous run exported are not written again: a rescan after the export
             // disk filled up writes just the rest.
             exportedBefore = try RecordedKeys(database, image: id, exportedOnly: true)
-            if existing.status != "complete" {
+            if existing.status != .complete {
                 known = try RecordedKeys(database, image: id, exportedOnly: false)
                 summary.resumedFrom = known.count
                 // Files the interrupted run wrote for items it had not committed yet are

@@ -79,7 +79,7 @@ enum ScanRecords {
             record.imageOffset = extent.offset
             record.imageLength = extent.length
             record.rule = extent.rule
-            record.verdict = extent.complete ? "complete" : "partial"
+            record.verdict = extent.verdict
         }
         return record
     }
