@@ -7,10 +7,12 @@ struct Exhume: ParsableCommand {
         commandName: "exhume",
         abstract: "Open disk images, list allocated and deleted files, build timelines, recover and hash files.",
         discussion: """
-            Evidence is opened read-only. Data goes to standard output; progress, notes and errors
-            to standard error. Exit codes: 0 success, 1 verification mismatch, 2 finished with
-            problems (some data unreadable; see stderr), 64 usage error, 65 unreadable or
-            unrecognised image, 66 image file missing, 74 cannot write output.
+            Evidence is opened read-only. Data goes to standard output; progress, notes and errors to standard \
+            error.
+
+            Exit codes: 0 success, 1 verification mismatch, 2 finished with problems (some data unreadable; see \
+            stderr), 64 usage error, 65 unreadable or unrecognised image, 66 image file missing, 74 cannot write \
+            output.
             """,
         version: "0.1.0",
         subcommands: [Info.self, Verify.self, Ls.self, TimelineCommand.self, HashCommand.self, Recover.self, Carve.self, HashSetCommand.self, Scan.self, Report.self]
