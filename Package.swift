@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore",
                                                  .product(name: "Crypto", package: "swift-crypto")]),
+        // The CLI parses options and hands them to ExhumeKit, the one module it depends on.
         .executableTarget(name: "exhume", dependencies: [
-            "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore", "SleuthKit", "Timeline",
+            "ExhumeKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "CarvingTests", dependencies: ["Carving", "ExhumeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
         .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "Timeline",
-                                                         "CaseStore", "ExhumeTestSupport"]),
+                                                         "CaseStore", "Evidence", "Export", "ExhumeTestSupport"]),
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "CDigest", "ExhumeTestSupport",
                                                         .product(name: "Crypto", package: "swift-crypto")]),

@@ -98,7 +98,7 @@ extension CaseDatabase {
                 sql += " LIMIT ?"
                 arguments += [limit]
             }
-            var items = try Row.fetchAll(db, sql: sql, arguments: arguments).map(ItemRecord.init(row:))
+            var items = try Row.fetchAll(db, sql: sql, arguments: arguments).map { try ItemRecord(row: $0) }
             try Self.attachHits(db, to: &items)
             return items
         }
@@ -120,7 +120,7 @@ extension CaseDatabase {
             while let row = try rows.next() {
                 let itemID: Int64 = row["item_id"]
                 guard let i = index[itemID] else { continue }
-                items[i].hits.append(HitRecord(setName: row["set_name"], kind: row["kind"],
+                items[i].hits.append(HitRecord(setName: row["set_name"], kind: try row.decode(HitKind.self, forColumn: "kind"),
                                                category: row["category"], matched: row["matched"]))
             }
         }
@@ -146,7 +146,7 @@ extension CaseDatabase {
                 SELECT set_name, kind, category, COUNT(*) AS n FROM hit
                 GROUP BY set_name, kind, category ORDER BY set_name, kind, category
                 """).map {
-                HitSummary(setName: $0["set_name"], kind: $0["kind"], category: $0["category"], count: $0["n"])
+                HitSummary(setName: $0["set_name"], kind: try $0.decode(forColumn: "kind"), category: $0["category"], count: $0["n"])
             }
             return CaseReport(
                 countsBySource: try Self.dictionary(db, sql: "SELECT source, COUNT(*) FROM item GROUP BY source"),
@@ -161,12 +161,13 @@ extension CaseDatabase {
 }
 
 extension ItemRecord {
-    init(row: Row) {
+    /// Throws when the verdict column holds a word this version does not know.
+    init(row: Row) throws {
         self.init(id: row["id"], imageID: row["image_id"], key: row["key"], source: row["source"],
                   path: row["path"], addr: row["addr"], fsOffset: row["fs_offset"], deleted: row["deleted"],
                   size: row["size"], bytesRead: row["bytes_read"], atime: row["atime"], mtime: row["mtime"],
                   ctime: row["ctime"], crtime: row["crtime"], imageOffset: row["image_offset"],
-                  imageLength: row["image_length"], rule: row["rule"], verdict: row["verdict"],
+                  imageLength: row["image_length"], rule: row["rule"], verdict: try row.decode(forColumn: "verdict"),
                   mime: row["mime"], description: row["description"], extensionMismatch: row["ext_mismatch"],
                   md5: row["md5"], sha1: row["sha1"], sha256: row["sha256"], readError: row["read_error"],
                   exportedPath: row["exported_path"], hits: [])

@@ -98,14 +98,14 @@ public final class CaseDatabase: Sendable {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO scan (tool_version, command_line, started, status)
-                VALUES (?, ?, ?, 'running')
-                """, arguments: [toolVersion, commandLine, Self.now()])
+                VALUES (?, ?, ?, ?)
+                """, arguments: [toolVersion, commandLine, Self.now(), ScanStatus.running])
             return db.lastInsertedRowID
         }
     }
 
-    /// Records the end of a scan: its final status (`complete`, `failed`) and the end time.
-    public func finishScan(_ id: Int64, status: String) throws {
+    /// Records the end of a scan: its final status and the end time.
+    public func finishScan(_ id: Int64, status: ScanStatus) throws {
         try write { db in
             try db.execute(sql: "UPDATE scan SET ended = ?, status = ? WHERE id = ?",
                            arguments: [Self.now(), status, id])
@@ -118,7 +118,7 @@ public final class CaseDatabase: Sendable {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id").map {
                 ScanRecord(id: $0["id"], toolVersion: $0["tool_version"], commandLine: $0["command_line"],
-                           started: $0["started"], ended: $0["ended"], status: $0["status"])
+                           started: $0["started"], ended: $0["ended"], status: try $0.decode(forColumn: "status"))
             }
         }
     }
@@ -129,7 +129,7 @@ public final class CaseDatabase: Sendable {
     public func image(path: String) throws -> ImageRecord? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM image WHERE path = ?", arguments: [path])
-                .map(ImageRecord.init(row:))
+                .map { try ImageRecord(row: $0) }
         }
     }
 
@@ -139,7 +139,7 @@ public final class CaseDatabase: Sendable {
     }
 
     static func images(_ db: Database) throws -> [ImageRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM image ORDER BY id").map(ImageRecord.init(row:))
+        try Row.fetchAll(db, sql: "SELECT * FROM image ORDER BY id").map { try ImageRecord(row: $0) }
     }
 
     /// Adds an image and returns its id. Throws `.duplicateImage` when the path is already in
@@ -163,9 +163,9 @@ public final class CaseDatabase: Sendable {
         }
     }
 
-    /// Sets an image's verification status and the digests computed over its media.
-    public func setImageStatus(_ id: Int64, status: String, computedMD5: String?, computedSHA1: String?,
-                               verification: String? = nil) throws {
+    /// Sets an image's status, the digests computed over its media and their verdict.
+    public func setImageStatus(_ id: Int64, status: ImageStatus, computedMD5: String?, computedSHA1: String?,
+                               verification: VerificationVerdict? = nil) throws {
         try write { db in
             try db.execute(sql: """
                 UPDATE image SET status = ?, computed_md5 = ?, computed_sha1 = ?, verification = ? WHERE id = ?
@@ -228,17 +228,18 @@ public struct ScanRecord: Sendable, Codable, Equatable {
     /// ISO 8601 UTC.
     public var started: String
     public var ended: String?
-    public var status: String
+    public var status: ScanStatus
 }
 
 extension ImageRecord {
-    init(row: Row) {
+    /// Throws when a status column holds a word this version does not know.
+    init(row: Row) throws {
         self.init(id: row["id"], path: row["path"], format: row["format"], size: row["size"],
                   sectorSize: row["sector_size"], caseNumber: row["case_number"],
                   evidenceNumber: row["evidence_number"], examiner: row["examiner"],
                   description: row["description"], notes: row["notes"], acquired: row["acquired"],
                   software: row["software"], storedMD5: row["stored_md5"], storedSHA1: row["stored_sha1"],
-                  computedMD5: row["computed_md5"], computedSHA1: row["computed_sha1"], status: row["status"],
-                  verification: row["verification"])
+                  computedMD5: row["computed_md5"], computedSHA1: row["computed_sha1"], status: try row.decode(forColumn: "status"),
+                  verification: try row.decode(forColumn: "verification"))
     }
 }

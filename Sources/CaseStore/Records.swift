@@ -19,18 +19,18 @@ public struct ImageRecord: Sendable, Codable, Equatable {
     public var storedSHA1: String?
     public var computedMD5: String?
     public var computedSHA1: String?
-    /// The scan's state for this image: `pending` (being scanned), `complete`,
-    /// `complete-with-errors` (chunks failed their checksum).
-    public var status: String
-    /// The media's computed digests against the stored ones: `verified`,
-    /// `mismatch`, `no-stored-hash`; nil until a scan has read the whole media.
-    public var verification: String?
+    /// The scan's state for this image.
+    public var status: ImageStatus
+    /// The media's computed digests against the stored ones; nil until a scan has
+    /// read the whole media.
+    public var verification: VerificationVerdict?
 
     public init(id: Int64? = nil, path: String, format: String, size: Int64, sectorSize: Int,
                 caseNumber: String? = nil, evidenceNumber: String? = nil, examiner: String? = nil,
                 description: String? = nil, notes: String? = nil, acquired: String? = nil,
                 software: String? = nil, storedMD5: String? = nil, storedSHA1: String? = nil,
-                computedMD5: String? = nil, computedSHA1: String? = nil, status: String = "pending", verification: String? = nil) {
+                computedMD5: String? = nil, computedSHA1: String? = nil, status: ImageStatus = .pending,
+                verification: VerificationVerdict? = nil) {
         self.id = id; self.path = path; self.format = format; self.size = size
         self.sectorSize = sectorSize; self.caseNumber = caseNumber; self.evidenceNumber = evidenceNumber
         self.examiner = examiner; self.description = description; self.notes = notes
@@ -78,13 +78,13 @@ public struct FileSystemRecord: Sendable, Codable, Equatable {
 /// A match of an item's digest in a known-hash set.
 public struct HitRecord: Sendable, Codable, Equatable, Hashable {
     public var setName: String
-    /// `good` (known, e.g. NSRL) or `bad` (known-bad).
-    public var kind: String
+    /// How the set is used: known-good (e.g. NSRL) or known-bad.
+    public var kind: HitKind
     public var category: String?
     /// The digest that matched, lowercase hex.
     public var matched: String
 
-    public init(setName: String, kind: String, category: String? = nil, matched: String) {
+    public init(setName: String, kind: HitKind, category: String? = nil, matched: String) {
         self.setName = setName; self.kind = kind; self.category = category; self.matched = matched
     }
 }
@@ -116,7 +116,7 @@ public struct ItemRecord: Sendable, Codable, Equatable {
     public var imageLength: Int64?
     /// Carving rule and validator verdict.
     public var rule: String?
-    public var verdict: String?
+    public var verdict: CarveVerdict?
     public var mime: String?
     public var description: String?
     public var extensionMismatch: Bool
@@ -136,7 +136,7 @@ public struct ItemRecord: Sendable, Codable, Equatable {
                 addr: String? = nil, fsOffset: Int64? = nil, deleted: Bool = false, size: Int64 = 0,
                 bytesRead: Int64 = 0, atime: String? = nil, mtime: String? = nil, ctime: String? = nil,
                 crtime: String? = nil, imageOffset: Int64? = nil, imageLength: Int64? = nil,
-                rule: String? = nil, verdict: String? = nil, mime: String? = nil,
+                rule: String? = nil, verdict: CarveVerdict? = nil, mime: String? = nil,
                 description: String? = nil, extensionMismatch: Bool = false, md5: String? = nil,
                 sha1: String? = nil, sha256: String? = nil, readError: String? = nil,
                 exportedPath: String? = nil, hits: [HitRecord] = []) {
@@ -154,7 +154,7 @@ public struct ItemRecord: Sendable, Codable, Equatable {
 /// Hits grouped by set, kind and category, for the report.
 public struct HitSummary: Sendable, Codable, Equatable {
     public var setName: String
-    public var kind: String
+    public var kind: HitKind
     public var category: String?
     public var count: Int
 }

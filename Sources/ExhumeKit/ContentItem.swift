@@ -1,3 +1,4 @@
+import CaseStore
 import SleuthKit
 
 /// How an item was found: the provenance every output carries.
@@ -26,6 +27,9 @@ public struct CarvedExtent: Sendable, Hashable {
     public var complete: Bool
     /// Where it was found (unallocated blocks, unpartitioned space…).
     public var region: CarveRegion.Kind
+
+    /// ``complete`` as the manifest and the case database say it.
+    public var verdict: CarveVerdict { complete ? .complete : .partial }
 
     public init(offset: Int64, length: Int64, rule: String, fileExtension: String, complete: Bool, region: CarveRegion.Kind) {
         self.offset = offset
@@ -132,11 +136,11 @@ public struct ItemSelection: Sendable {
     /// directories, no `.`/`..`, no NTFS system files (`$` names below MFT
     /// entry 20), no FAT virtual files (`$MBR`, `$FAT1`, `$FAT2`), nothing
     /// without metadata.
-    func accepts(_ entry: FileEntry, fileSystemType: String) -> Bool {
+    func accepts(_ entry: FileEntry, in fileSystem: FileSystemKind) -> Bool {
         guard entry.hasMetadata, !entry.isFileNameAttribute, entry.content != nil else { return false }
         if entry.nameType == .directory { return false }
         if entry.nameType == .virtual || entry.nameType == .virtualDirectory { return false }
-        if fileSystemType.hasPrefix("ntfs"), entry.name.first == UInt8(ascii: "$"), entry.metaAddress < 20 { return false }
+        if fileSystem.isNTFS, entry.name.first == UInt8(ascii: "$"), entry.metaAddress < 20 { return false }
         if skipEmpty, entry.size <= 0 { return false }
         switch allocation {
         case .all: return true

@@ -118,7 +118,7 @@ public final class ContentPipeline: @unchecked Sendable {
         let mounted = exam.fileSystems[index]
         let place = mounted.place(image: exam.source.path)
         let error = fileSystem.walk(locatingContent: true, orphans: orphans) { entry in
-            guard only(entry), selection.accepts(entry, fileSystemType: mounted.info.type), let ref = entry.content else { return true }
+            guard only(entry), selection.accepts(entry, in: mounted.info.kind), let ref = entry.content else { return true }
             found(ContentItem(sequence: 0, fileSystem: index, place: place, entry: entry, ref: ref,
                               source: ItemSelection.source(of: entry)))
             return true

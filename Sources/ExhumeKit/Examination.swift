@@ -50,7 +50,8 @@ public final class Examination: @unchecked Sendable {
             } catch {
                 let byteOffset = Int64(sectorOffset) * Int64(image.sectorSize)
                 guard let pool = Pool.open(image, byteOffset: byteOffset) else {
-                    throw ExhumeError(.badInput, error.description)
+                    throw ExhumeError(.badInput, error.description, cause: error,
+                                      location: EvidenceLocation(image: path, byteOffset: byteOffset))
                 }
                 found += Examination.mount(pool, partition: partition, prefix: "/", image: path, issues: &issues)
             }
@@ -79,7 +80,8 @@ public final class Examination: @unchecked Sendable {
                 if let pool = Pool.open(image, byteOffset: 0) {
                     found += Examination.mount(pool, partition: nil, prefix: "", image: path, issues: &issues)
                 } else if requireFileSystem {
-                    throw ExhumeError(.badInput, "\(path): no partition table or file system that TSK recognises (\(error.message))")
+                    throw ExhumeError(.badInput, "\(path): no partition table or file system that TSK recognises (\(error.message))",
+                                      cause: error, location: EvidenceLocation(image: path))
                 } else {
                     // Only `info` asks not to require one: there it is a fact about the image, not a fault.
                     issues.append(Issue(severity: .note, image: path, partition: nil, sectorOffset: 0,
@@ -88,7 +90,8 @@ public final class Examination: @unchecked Sendable {
             }
         }
         if requireFileSystem, found.isEmpty, sectorOffset == nil, volumeSystem != nil {
-            throw ExhumeError(.badInput, "\(path): the partition table lists no partition holding a file system TSK recognises")
+            throw ExhumeError(.badInput, "\(path): the partition table lists no partition holding a file system TSK recognises",
+                              location: EvidenceLocation(image: path))
         }
         self.fileSystems = found
         self.issues = issues

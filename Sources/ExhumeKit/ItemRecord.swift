@@ -1,3 +1,4 @@
+import CaseStore
 import Export
 import Hashing
 import SleuthKit
@@ -26,7 +27,7 @@ public enum ItemRecord {
             o.add("length", extent.length)
             o.add("source", item.source.rawValue)
             o.add("rule", extent.rule)
-            o.add("verdict", extent.complete ? "complete" : "partial")
+            o.add("verdict", extent.verdict.rawValue)
             o.add("region", extent.region.rawValue)
             o.add("size", extent.length)
         }
@@ -40,7 +41,7 @@ public enum ItemRecord {
         o.addRaw("hits", JSONLine.array(result.hits.map { hit in
             var j = JSONLine()
             j.add("set", hit.setName)
-            j.add("kind", hit.kind == .knownGood ? "known-good" : "known-bad")
+            j.add("kind", HitKind(hit.kind).rawValue)
             j.add("category", hit.category)
             j.add("matched", hit.matched.rawValue)
             j.add("name", hit.fileName)

@@ -20,6 +20,32 @@ public enum EntryFilter: Sendable {
 
 /// Formats of a file listing.
 public enum Listing {
+    /// `exhume ls`: the entries `filter` keeps, of every file system of `exam`, in TSK's
+    /// walk order: `fls -r -p` lines under a header per file system when there are
+    /// several, or JSON lines. Returns the examination's problems and the walks'.
+    public static func write(_ exam: Examination, filter: EntryFilter, json: Bool, to out: OutputSink) -> [Issue] {
+        var issues = exam.issues
+        let several = exam.fileSystems.count > 1
+        for mounted in exam.fileSystems {
+            if several && !json {
+                out.line("# file system at sector \(mounted.info.sectorOffset) (\(mounted.info.type))"
+                         + (mounted.partition.map { ", partition \($0.slot)" } ?? ""))
+            }
+            let error = mounted.fileSystem.walk { entry in
+                // `$FILE_NAME` entries are timeline rows, not files: fls lists them only with -m.
+                guard !entry.isFileNameAttribute, filter.accepts(entry) else { return true }
+                out.line(json ? Listing.json(entry, in: mounted) : Listing.flsLine(entry))
+                return true
+            }
+            if let error {
+                issues.append(Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
+                                    sectorOffset: mounted.info.sectorOffset,
+                                    message: "listing may be incomplete: \(error.message)"))
+            }
+        }
+        return issues
+    }
+
     /// A line as `fls -r -p` prints it: `r/r * 12:\tdir/name`.
     public static func flsLine(_ entry: FileEntry) -> [UInt8] {
         var out: [UInt8] = []

@@ -12,6 +12,35 @@ public struct TimelineBuilder {
         self.to = to
     }
 
+    /// Keeps the times in `window`.
+    public init(window: TimeWindow) {
+        self.init(from: window.from, to: window.to)
+    }
+
+    /// The formats of `exhume timeline`.
+    public enum Format: String, Sendable, CaseIterable {
+        /// The TSK 3 body format, streamed in walk order.
+        case bodyfile
+        /// A mactime-style CSV timeline, sorted by time.
+        case csv
+        /// The CSV's rows as JSON lines.
+        case json
+    }
+
+    /// `exhume timeline`: the timeline of `exam` in `format`, written to `sink`.
+    /// Returns the problems met (damaged directories, a sort cut short).
+    public func write(_ exam: Examination, format: Format, to sink: OutputSink) -> [Issue] {
+        switch format {
+        case .bodyfile:
+            return writeBodyfile(exam, to: sink)
+        case .csv:
+            sink.line(Self.csvHeader)
+            return sortedEvents(exam) { sink.line(Self.csvRow($0)) }
+        case .json:
+            return sortedEvents(exam) { sink.line(Self.jsonRow($0)) }
+        }
+    }
+
     /// Streams body lines (`fls -m` / `tsk_gettimes` format) to `sink`.
     /// With a time window, a line is kept when any of its times falls inside.
     /// Returns the problems met (damaged directories).

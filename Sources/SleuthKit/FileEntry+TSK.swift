@@ -21,7 +21,7 @@ extension FileEntry {
             && !(locatingContent && fsName.type != TSK_FS_NAME_TYPE_DIR && fsName.type != TSK_FS_NAME_TYPE_UNDEF)
         let base = FileEntry.base(file, parentPath: parentPath)
 
-        guard fileSystem.isNTFS, let meta = file.pointee.meta else {
+        guard fileSystem.info.kind.isNTFS, let meta = file.pointee.meta else {
             if isDot { return [] }
             var entry = base
             if locatingContent { entry.content = contentRef(of: file, attribute: nil, entry: entry) }

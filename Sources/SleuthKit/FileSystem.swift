@@ -56,9 +56,6 @@ public final class FileSystem: @unchecked Sendable {
         tsk_fs_close(raw)
     }
 
-    /// Whether this is NTFS, where files carry several attributes (streams).
-    var isNTFS: Bool { exhume_tsk_fs_is_ntfs(raw.pointee.ftype) != 0 }
-
     /// What `fsstat` prints (TSK's per-type `fsstat` function), for the label and volume id.
     private static func fsstatText(_ fs: UnsafeMutablePointer<TSK_FS_INFO>) -> String {
         var buffer: UnsafeMutablePointer<CChar>? = nil
@@ -76,8 +73,10 @@ public final class FileSystem: @unchecked Sendable {
 
 /// A snapshot of a file system's geometry and identity.
 public struct FileSystemInfo: Sendable, Codable, Hashable {
-    /// TSK's short type name (`tsk_fs_type_toname`): `fat16`, `ntfs`, `ext4`, `iso9660`…
+    /// TSK's short type name (`tsk_fs_type_toname`): `fat16`, `ntfs`, `ext4`, `iso9660`…, for output.
     public var type: String
+    /// What kind of file system this is (`TSK_FS_INFO.ftype`): ask this, not ``type``.
+    public var kind: FileSystemKind
     /// Sector offset of the file system in the image (TSK's `-o`).
     public var sectorOffset: UInt64
     /// Byte offset of the file system in the image.
@@ -98,6 +97,7 @@ public struct FileSystemInfo: Sendable, Codable, Hashable {
 
     init(_ fs: TSK_FS_INFO, sectorOffset: UInt64) {
         type = tsk_fs_type_toname(fs.ftype).map { String(cString: $0) } ?? "unknown"
+        kind = FileSystemKind(fs.ftype)
         self.sectorOffset = sectorOffset
         byteOffset = Int64(fs.offset)
         blockSize = Int(fs.block_size)

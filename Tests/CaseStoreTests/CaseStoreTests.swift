@@ -54,17 +54,17 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
     @Test func scansImagesVolumesFileSystems() throws {
         let db = try CaseDatabase(folder: try caseFolder("scan"))
         let scan = try db.beginScan(toolVersion: "0.1", commandLine: "exhume scan x --case y")
-        #expect(try db.scans().first?.status == "running")
-        try db.finishScan(scan, status: "complete")
+        #expect(try db.scans().first?.status == .running)
+        try db.finishScan(scan, status: .complete)
         let stored = try #require(try db.scans().first)
-        #expect(stored.status == "complete" && stored.ended != nil && stored.commandLine == "exhume scan x --case y")
-        #expect(throws: CaseError.self) { try db.finishScan(999, status: "failed") }
+        #expect(stored.status == .complete && stored.ended != nil && stored.commandLine == "exhume scan x --case y")
+        #expect(throws: CaseError.self) { try db.finishScan(999, status: .failed) }
 
         let image = try db.addImage(sampleImage())
         #expect { try db.addImage(sampleImage()) } throws: { ($0 as? CaseError)?.code == .duplicateImage }
-        try db.setImageStatus(image, status: "verified", computedMD5: "aa", computedSHA1: "bb")
+        try db.setImageStatus(image, status: .complete, computedMD5: "aa", computedSHA1: "bb", verification: .verified)
         let read = try #require(try db.image(path: "/evidence/disk.E01"))
-        #expect(read.status == "verified" && read.computedMD5 == "aa" && read.computedSHA1 == "bb")
+        #expect(read.status == .complete && read.verification == .verified && read.computedMD5 == "aa" && read.computedSHA1 == "bb")
 
         let volume = VolumeRecord(imageID: image, slot: 2, start: 2048, length: 4096, description: "Linux (0x83)", kind: "allocated")
         try db.addVolume(volume)
@@ -79,14 +79,14 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
     @Test func insertsBatchesWithHitsAndReadsThemBack() throws {
         let db = try CaseDatabase(folder: try caseFolder("items"))
         let image = try db.addImage(sampleImage())
-        let bad = HitRecord(setName: "vics", kind: "bad", category: "1", matched: String(format: "%032x", 3))
-        let good = HitRecord(setName: "nsrl", kind: "good", category: nil, matched: String(format: "%040x", 3))
+        let bad = HitRecord(setName: "vics", kind: .knownBad, category: "1", matched: String(format: "%032x", 3))
+        let good = HitRecord(setName: "nsrl", kind: .knownGood, category: nil, matched: String(format: "%040x", 3))
         var all: [ItemRecord] = []
         for n in 1...2500 {
             all.append(item(image, n, source: n % 5 == 0 ? "deleted" : "allocated", hits: n == 3 ? [bad, good] : []))
         }
         var carved = ItemRecord(imageID: image, key: "carved@12345", source: "carved", size: 99, bytesRead: 99,
-                                imageOffset: 12345, imageLength: 99, rule: "jpeg", verdict: "complete",
+                                imageOffset: 12345, imageLength: 99, rule: "jpeg", verdict: .complete,
                                 mime: "image/jpeg", md5: "ff", hits: [bad])
         all.append(carved)
         for start in stride(from: 0, to: all.count, by: 1000) {
@@ -121,7 +121,7 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
         let db = try CaseDatabase(folder: try caseFolder("dup"))
         let image = try db.addImage(sampleImage())
         let other = try db.addImage(sampleImage("/evidence/other.dd"))
-        let hit = HitRecord(setName: "vics", kind: "bad", category: "2", matched: "x")
+        let hit = HitRecord(setName: "vics", kind: .knownBad, category: "2", matched: "x")
         try db.insert([item(image, 1, hits: [hit]), item(image, 2)])
         // A resumed scan re-sends item 2 (changed) and item 1 with its hit, in one batch with new ones.
         var changed = item(image, 2)
@@ -148,27 +148,27 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
         let db = try CaseDatabase(folder: try caseFolder("report"))
         let image = try db.addImage(sampleImage())
         let other = try db.addImage(sampleImage("/evidence/usb.dd"))
-        let bad = HitRecord(setName: "vics", kind: "bad", category: "1", matched: "m")
-        let good = HitRecord(setName: "nsrl", kind: "good", matched: "m")
+        let bad = HitRecord(setName: "vics", kind: .knownBad, category: "1", matched: "m")
+        let good = HitRecord(setName: "nsrl", kind: .knownGood, matched: "m")
         try db.insert([
             item(image, 1, hits: [good]), item(image, 2, hits: [bad]), item(image, 3, source: "deleted", hits: [bad]),
-            ItemRecord(imageID: image, key: "carved@1", source: "carved", verdict: "complete", mime: "image/png"),
-            ItemRecord(imageID: image, key: "carved@2", source: "carved", verdict: "truncated"),
+            ItemRecord(imageID: image, key: "carved@1", source: "carved", verdict: .complete, mime: "image/png"),
+            ItemRecord(imageID: image, key: "carved@2", source: "carved", verdict: .partial),
             ItemRecord(imageID: other, key: "carved@1", source: "carved"),
         ])
         #expect(try db.counts(image: image) == ["allocated": 2, "deleted": 1, "carved": 2])
         #expect(try db.counts(image: other) == ["carved": 1])
         #expect(try db.counts(image: nil) == ["allocated": 2, "deleted": 1, "carved": 3])
-        try db.setImageStatus(image, status: "verified", computedMD5: "a", computedSHA1: nil)
+        try db.setImageStatus(image, status: .completeWithErrors, computedMD5: "a", computedSHA1: nil, verification: .mismatch)
 
         let report = try db.report()
         #expect(report.countsBySource == ["allocated": 2, "deleted": 1, "carved": 3])
         #expect(report.countsByMime == ["text/plain": 2, "image/jpeg": 1, "image/png": 1, "unknown": 2])
-        #expect(report.hits == [HitSummary(setName: "nsrl", kind: "good", category: nil, count: 1),
-                                HitSummary(setName: "vics", kind: "bad", category: "1", count: 2)])
+        #expect(report.hits == [HitSummary(setName: "nsrl", kind: .knownGood, category: nil, count: 1),
+                                HitSummary(setName: "vics", kind: .knownBad, category: "1", count: 2)])
         #expect(report.mismatches == 2)
-        #expect(report.carvedByVerdict == ["complete": 1, "truncated": 1, "unknown": 1])
-        #expect(report.images.map(\.status) == ["verified", "pending"])
+        #expect(report.carvedByVerdict == ["complete": 1, "partial": 1, "unknown": 1])
+        #expect(report.images.map(\.status) == [.completeWithErrors, .pending])
         // The report is Codable for `--json`.
         let json = try JSONEncoder().encode(report)
         #expect(try JSONDecoder().decode(CaseReport.self, from: json) == report)
@@ -226,5 +226,34 @@ private func item(_ image: Int64, _ n: Int, source: String = "allocated", hits: 
             return error.code == .corruptDatabase && error.message.contains("case.sqlite")
                 && error.message.contains("not a valid case database")
         }
+    }
+
+    /// The typed statuses are stored as the same words the strings were.
+    @Test func statusesAreStoredAsTheirWords() throws {
+        let db = try CaseDatabase(folder: try caseFolder("words"))
+        let scan = try db.beginScan(toolVersion: "0.1", commandLine: "exhume scan x --case y")
+        try db.finishScan(scan, status: .failed)
+        let image = try db.addImage(sampleImage())
+        try db.setImageStatus(image, status: .completeWithErrors, computedMD5: "a", computedSHA1: nil, verification: .noStoredHash)
+        try db.insert([ItemRecord(imageID: image, key: "carved@1", source: "carved", verdict: .partial,
+                                  hits: [HitRecord(setName: "vics", kind: .knownBad, matched: "m")])])
+        let words = try db.queue.read { db in
+            [try String.fetchOne(db, sql: "SELECT status FROM scan"),
+             try String.fetchOne(db, sql: "SELECT status || ' ' || verification FROM image"),
+             try String.fetchOne(db, sql: "SELECT verdict FROM item"),
+             try String.fetchOne(db, sql: "SELECT kind FROM hit")]
+        }
+        #expect(words == ["failed", "complete-with-errors no-stored-hash", "partial", "known-bad"])
+        #expect(ImageStatus.completeWithErrors.description == "complete-with-errors")
+        #expect(String(decoding: try JSONEncoder().encode([HitKind.knownGood]), as: UTF8.self) == "[\"known-good\"]")
+    }
+
+    /// A word this version does not know is an error to report, not a crash.
+    @Test func unknownStatusWordIsAnError() throws {
+        let db = try CaseDatabase(folder: try caseFolder("unknown-word"))
+        _ = try db.addImage(sampleImage())
+        try db.queue.write { try $0.execute(sql: "UPDATE image SET status = 'frozen'") }
+        #expect(throws: (any Error).self) { try db.images() }
+        #expect(throws: (any Error).self) { try db.report() }
     }
 }

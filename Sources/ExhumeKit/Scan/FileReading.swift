@@ -78,7 +78,7 @@ final class OrphanSearch: @unchecked Sendable {
     private let thread = ResultThread<(items: [ContentItem], issues: [Issue])>()
 
     static func findsOrphansByReading(_ mounted: MountedFileSystem) -> Bool {
-        mounted.poolVolume == nil && (mounted.info.type.hasPrefix("fat") || mounted.info.type == "exfat")
+        mounted.poolVolume == nil && mounted.info.kind.isFAT
     }
 
     /// Starts searching the file systems `indexes` through `cursor` (nothing when there are none).

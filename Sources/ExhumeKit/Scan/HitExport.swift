@@ -51,7 +51,7 @@ final class HitExport: @unchecked Sendable {
     func resolve(_ result: inout ItemResult) {
         let key = result.item.provenance.key
         let bytes = held.withLock { $0.removeValue(forKey: key) }
-        if let bytes { reserved.subtract(Int(clamping: max(0, result.item.size)), ordering: .relaxed) }
+        if bytes != nil { reserved.subtract(Int(clamping: max(0, result.item.size)), ordering: .relaxed) }
         result.exported = nil
         result.exportError = nil
         guard !result.hits.isEmpty else { return }

@@ -1,3 +1,4 @@
+import CaseStore
 import Evidence
 import Foundation
 import Hashing
@@ -23,9 +24,9 @@ enum ImageVerdict {
             summary.issues.append(Issue(severity: .warning, image: source.path, partition: nil, sectorOffset: nil,
                                         message: message))
         }
-        var status = "complete"
+        var status = ImageStatus.complete
         if !checksumErrors.isEmpty {
-            status = "complete-with-errors"
+            status = .completeWithErrors
             let ranges = checksumErrors.map { "\($0.start)–\($0.start + $0.count - 1)" }.joined(separator: ", ")
             warn("EWF chunks failed their checksum at sectors \(ranges); their bytes were read as libewf returned them")
         }
@@ -37,7 +38,7 @@ enum ImageVerdict {
         }
         summary.verification = verification
         try context.database.setImageStatus(opened.imageID, status: status, computedMD5: digest.md5,
-                                            computedSHA1: digest.sha1, verification: verification.verdict.rawValue)
+                                            computedSHA1: digest.sha1, verification: VerificationVerdict(verification.verdict))
     }
 }
 

@@ -33,14 +33,14 @@ struct OpenedImage: @unchecked Sendable {
             return OpenedImage(path: path, exam: exam, router: router, imageID: id, known: RecordedKeys(),
                                exportedBefore: RecordedKeys())
         }
-        if existing.status == "complete" && !context.options.rescan {
+        if existing.status == .complete && !context.options.rescan {
             throw ExhumeError(.usage, "\(path) was already scanned into this case; use --rescan to scan it again")
         }
         // Resume: skip what is recorded. --rescan reads everything again; what is
         // already recorded stays as it is, new items (new rules, new data) are added.
         let exportedBefore = try RecordedKeys(database, image: id, exportedOnly: true)
         var known = RecordedKeys()
-        if existing.status != "complete" {
+        if existing.status != .complete {
             known = try RecordedKeys(database, image: id, exportedOnly: false)
             // Files the interrupted run wrote for items it had not committed yet are
             // written again now: remove them, or they would stay unrecorded beside `name~2`.

@@ -81,10 +81,10 @@ public final class ScanJob {
                 summaries.append(try ImageScan(path: path, context: context, progress: progress).run())
             }
         } catch {
-            try? database.finishScan(scanID, status: "failed")
+            try? database.finishScan(scanID, status: .failed)
             throw error
         }
-        try database.finishScan(scanID, status: "complete")
+        try database.finishScan(scanID, status: .complete)
         return summaries
     }
 

@@ -14,7 +14,7 @@ enum ScanRecords {
                                      evidenceNumber: ewf?.evidenceNumber, examiner: ewf?.examiner,
                                      description: ewf?.description, notes: ewf?.notes, acquired: ewf?.acquisitionDate,
                                      software: ewf?.acquisitionSoftware, storedMD5: ewf?.storedMD5, storedSHA1: ewf?.storedSHA1,
-                                     status: "scanning")
+                                     status: .scanning)
     }
 
     static func volumes(_ exam: Examination, image: Int64) -> [VolumeRecord] {
@@ -42,7 +42,7 @@ enum ScanRecords {
                                           sha256: result.digests.sha256Hex, readError: result.readError,
                                           exportedPath: result.exported,
                                           hits: result.hits.map {
-                                              HitRecord(setName: $0.setName, kind: $0.kind == .knownGood ? "known-good" : "known-bad",
+                                              HitRecord(setName: $0.setName, kind: HitKind($0.kind),
                                                         category: $0.category, matched: $0.matched.rawValue)
                                           })
         record.path = ItemRecord.path(result, in: exam)
@@ -65,7 +65,7 @@ enum ScanRecords {
             record.imageOffset = extent.offset
             record.imageLength = extent.length
             record.rule = extent.rule
-            record.verdict = extent.complete ? "complete" : "partial"
+            record.verdict = extent.verdict
         }
         return record
     }

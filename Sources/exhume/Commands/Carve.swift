@@ -1,9 +1,5 @@
 import ArgumentParser
-import Carving
-import Export
 import ExhumeKit
-import Foundation
-import Synchronization
 
 extension Exhume {
     struct Carve: ParsableCommand {
@@ -25,9 +21,7 @@ extension Exhume {
 
         @OptionGroup var image: ImageOptions
         @OptionGroup var hashSets: HashSetOptions
-
-        @Option(name: .customLong("out"), help: ArgumentHelp("Output folder (created; must be empty and outside the evidence folder unless --force).", valueName: "DIR"))
-        var out: String
+        @OptionGroup var output: OutputFolderOption
 
         @Option(help: ArgumentHelp("Only these rules or extensions (jpg,png,pdf…).", valueName: "TYPES"))
         var types: String?
@@ -44,76 +38,19 @@ extension Exhume {
         @Flag(name: .customLong("all-space"), help: "Carve the whole image, allocated space included (for damaged file systems).")
         var allSpace = false
 
-        @Flag(help: "Accept an output folder that is not empty or lies in the evidence folder.")
-        var force = false
+        @OptionGroup var force: ForceOption
 
         func run() throws {
             let exam = try image.examine(requireFileSystem: false)
-            var ruleSet: CarvingRuleSet
-            do {
-                ruleSet = try CarvingRuleSet.load(userDirectories: rules.map { URL(fileURLWithPath: $0) })
-            } catch {
-                throw Diagnostics.fail(ExhumeError(.usage, "carving rules: \(error)"))
-            }
-            if let types {
-                let wanted = types.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                ruleSet = ruleSet.restricted(to: wanted)
-                if ruleSet.rules.isEmpty { throw Diagnostics.fail(ExhumeError(.usage, "no carving rule matches --types \(types)")) }
-            }
-            let exporter: RecoveryExporter
-            let manifest: ManifestWriter
-            do {
-                exporter = try RecoveryExporter(exam: exam, outputFolder: out, force: force)
-                manifest = try ManifestWriter(in: exporter, image: exam.source.path)
-            } catch let error as ExhumeError {
-                throw Diagnostics.fail(error)
-            } catch {
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
-            }
-            let (regions, regionIssues) = exam.carveRegions(allSpace: allSpace, slack: slack)
-            let total = regions.reduce(Int64(0)) { $0 + $1.extent.length }
-            var carverOptions = Carver.Options()
-            carverOptions.alignment = everyByte ? 1 : 512
-            let carved: [CarvedExtent]
-            let carveIssues: [Issue]
-            let statistics: Carver.Statistics
-            do {
-                let bar = ProgressBar(label: "carve")
-                (carved, carveIssues, statistics) = try Carver(exam: exam, rules: ruleSet, options: carverOptions)
-                    .carve(regions) { bar.update(done: $0, total: total) }
-                bar.update(done: total, total: total)
-            } catch {
-                manifest.close()
-                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
-            }
-
-            var options = ContentPipeline.Options()
-            options.hashSets = try hashSets.library()
-            let pipeline = ContentPipeline(exam: exam, options: options)
-            let items = carved.enumerated().map { ContentItem(sequence: $0.offset, carved: $0.element, image: exam.source.path) }
-            let tally = Mutex(RunTally())
-            let export = ManifestedExporter(exporter, manifest: manifest)
-            do {
-                try pipeline.run(items, exporter: export) { result in
-                    tally.withLock { $0.add(result) }
-                    manifest.append(result, line: ItemRecord.json(result, in: exam, exported: true))
-                }
-            } catch {
-                manifest.close()
-                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
-            }
-            // Lines the manifest had no room for are printed here, before the summary.
-            let written = manifest.close()
-            let report = ExportReport(export, manifest: written, image: exam.source.path)
-            let result = tally.withLock { $0 }
-            let sink = OutputSink()
-            sink.line("Carved \(carved.count) files (\(statistics.complete) complete, \(statistics.partial) partial) from \(statistics.bytesScanned) bytes in \(regions.count) regions into \(out)")
-            sink.line("Candidates: \(statistics.candidates); rejected by libmagic \(statistics.rejectedByMagic), by structure \(statistics.rejectedByStructure)")
-            if result.hits > 0 { sink.line("Known-hash hits: \(result.hits)") }
-            if result.exportErrors > 0 { sink.line("Not written: \(result.exportErrors) (see export_error in \(written.overflowed > 0 ? "the manifest and the lines above" : "the manifest"))") }
-            sink.line("Manifest: \(written.path)\(written.overflowed > 0 ? " (\(written.lines) items; the other \(written.overflowed) above)" : "")")
-            let issues = exam.issues.filter { $0.severity == .warning } + regionIssues + carveIssues + report.issues
-            try Diagnostics.conclude(flushing: sink, issues: issues, error: report.error)
+            var job = CarveJob(outputFolder: output.out)
+            job.force = force.force
+            job.types = types
+            job.ruleFolders = rules
+            job.everyByte = everyByte
+            job.slack = slack
+            job.allSpace = allSpace
+            job.hashSets = hashSets.specs
+            try Diagnostics.conclude(printing: try job.run(exam, progress: ProgressBar.start("carve")))
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExhumeKit
-import Synchronization
 
 extension Exhume {
     struct HashCommand: ParsableCommand {
@@ -11,6 +10,14 @@ extension Exhume {
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case hashdeep, md5sum, json
+
+            var hash: HashJob.Format {
+                switch self {
+                case .hashdeep: .hashdeep
+                case .md5sum: .md5sum
+                case .json: .json
+                }
+            }
         }
 
         @OptionGroup var image: ImageOptions
@@ -28,67 +35,16 @@ extension Exhume {
 
         func run() throws {
             let exam = try image.examine(sectorOffset: offset.offset)
-            var options = ContentPipeline.Options()
-            options.identify = !noIdentify
-            options.hashSets = try hashSets.library()
-            let pipeline = ContentPipeline(exam: exam, options: options)
-            let (items, walkIssues) = pipeline.spool(ItemSelection(allocation: deletedOnly ? .deletedOnly : .all),
-                                                     directory: ItemSpool.temporaryFolder)
+            var job = HashJob(imageArgument: image.image)
+            job.format = format.hash
+            job.deletedOnly = deletedOnly
+            job.identify = !noIdentify
+            job.hashSets = hashSets.specs
             let out = OutputSink()
-            if format == .hashdeep {
-                for line in ItemRecord.hashdeepHeader { out.line(line) }
-                out.line("## Invoked from: exhume hash \(image.image)")
-                out.line("##")
-            }
-            let state = Mutex(RunTally())
-            let box = SinkBox(out)
-            let total = items.totalSize
-            let bar = ProgressBar(label: "hash")
-            let format = self.format
-            do {
-                try pipeline.run(items, progress: { bar.update(done: min($0, total), total: total) }) { result in
-                    state.withLock { $0.add(result) }
-                    switch format {
-                    case .hashdeep: box.sink.line(ItemRecord.hashdeep(result, in: exam))
-                    case .md5sum: box.sink.line(ItemRecord.md5sum(result, in: exam))
-                    case .json: box.sink.line(ItemRecord.json(result, in: exam))
-                    }
-                }
-            } catch {
-                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
-            }
-            bar.update(done: total, total: total)
-            do { try out.flush() } catch { throw Diagnostics.fail(error) }
-            let tally = state.withLock { $0 }
-            Diagnostics.print("exhume: hashed \(tally.items) items, \(tally.bytes) bytes; \(tally.readErrors) read incompletely, \(tally.mismatches) extension mismatches, \(tally.hits) known-hash hits")
-            try Diagnostics.finish(exam.issues + walkIssues + items.issues(image: exam.source.path))
+            let outcome = try job.run(exam, to: out, progress: ProgressBar.start("hash"))
+            try out.flush()
+            Diagnostics.print(outcome.summary)
+            try Diagnostics.finish(outcome.issues)
         }
     }
-}
-
-/// Counts for the closing summary.
-struct RunTally: Sendable {
-    var items = 0
-    var bytes: Int64 = 0
-    var readErrors = 0
-    var mismatches = 0
-    var hits = 0
-    var exported = 0
-    var exportErrors = 0
-
-    mutating func add(_ result: ItemResult) {
-        items += 1
-        bytes += result.bytesRead
-        if result.readError != nil { readErrors += 1 }
-        if result.type?.extensionMismatch == true { mismatches += 1 }
-        if !result.hits.isEmpty { hits += 1 }
-        if result.exported != nil { exported += 1 }
-        if result.exportError != nil { exportErrors += 1 }
-    }
-}
-
-/// The output sink, used only from the pipeline's delivery queue.
-final class SinkBox: @unchecked Sendable {
-    let sink: OutputSink
-    init(_ sink: OutputSink) { self.sink = sink }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExhumeKit
-import Hashing
 
 extension Exhume {
     struct HashSetCommand: ParsableCommand {
@@ -34,34 +33,15 @@ extension Exhume {
 
             func validate() throws {
                 if knownGood && knownBad { throw ValidationError("--known-good and --known-bad exclude each other") }
-                if let format, HashSetFormat(name: format) == nil { throw ValidationError("unknown format '\(format)'") }
+                if let format, !HashSetImportJob.isFormat(format) { throw ValidationError("unknown format '\(format)'") }
             }
 
             func run() throws {
-                let detected: HashSetFormat
-                do {
-                    detected = try format.flatMap { HashSetFormat(name: $0) } ?? HashSetFormat.detect(path: source)
-                } catch let error as HashSetError {
-                    throw Diagnostics.fail(ExhumeError(error.code == .notFound ? .missingInput : .badInput, error.description))
-                } catch {
-                    throw Diagnostics.fail(ExhumeError(.badInput, "\(source): \(error)"))
-                }
-                // NSRL lists known software: good unless told otherwise; everything else is an alert list.
-                let kind: HashSetKind = knownGood ? .knownGood : (knownBad ? .knownBad
-                    : (detected == .nsrlSQLite || detected == .nsrlLegacy ? .knownGood : .knownBad))
-                let summary: HashSetIndexSummary
-                do {
-                    summary = try HashSetImport.run(source: source, format: detected, output: out, name: name, kind: kind)
-                } catch let error as HashSetError {
-                    throw Diagnostics.fail(ExhumeError(error.code == .notFound ? .missingInput
-                                                       : (error.code == .writeFailed ? .outputFailed : .badInput), error.description))
-                } catch {
-                    throw Diagnostics.fail(ExhumeError(.badInput, "\(source): \(error)"))
-                }
-                let sink = OutputSink()
-                sink.line("Imported \(summary.records) entries from \(source) (\(detected.rawValue)) as \(kind == .knownGood ? "known-good" : "known-bad") set \"\(summary.name)\"")
-                sink.line("MD5 \(summary.md5Count), SHA-1 \(summary.sha1Count), SHA-256 \(summary.sha256Count); index \(out) (\(summary.bytes) bytes)")
-                do { try sink.flush() } catch { throw Diagnostics.fail(error) }
+                var job = HashSetImportJob(source: source, output: out)
+                job.kind = knownGood ? .knownGood : (knownBad ? .knownBad : nil)
+                job.name = name
+                job.format = format
+                try Diagnostics.finish(printing: JobOutcome(lines: try job.run(), issues: []))
             }
         }
 
@@ -74,41 +54,13 @@ extension Exhume {
             @Flag(help: "Check every table (sorted, in bounds) instead of the header only.")
             var verify = false
 
-            @Flag(help: "Print one JSON object.")
-            var json = false
+            @OptionGroup var output: JSONOption
 
             func run() throws {
-                let opened: HashSetIndex
-                do {
-                    opened = try HashSetIndex(path: index)
-                    if verify { try opened.verify() }
-                } catch {
-                    throw Diagnostics.fail(ExhumeError(error.code == .notFound ? .missingInput : .badInput, error.description))
-                }
-                let s = opened.summary
+                let report = try HashSetIndexReport(path: index, verify: verify)
                 let sink = OutputSink()
-                if json {
-                    var o = JSONLine()
-                    o.add("index", index)
-                    o.add("name", s.name)
-                    o.add("kind", s.kind == .knownGood ? "known-good" : "known-bad")
-                    o.add("source", s.sourceName)
-                    o.add("created", s.created)
-                    o.add("records", s.records)
-                    o.add("md5", s.md5Count)
-                    o.add("sha1", s.sha1Count)
-                    o.add("sha256", s.sha256Count)
-                    o.add("bytes", s.bytes)
-                    o.add("verified", verify)
-                    sink.line(o.finished())
-                } else {
-                    sink.line("Index:    \(index)")
-                    sink.line("Set:      \(s.name) (\(s.kind == .knownGood ? "known-good" : "known-bad")), from \(s.sourceName)")
-                    sink.line("Entries:  \(s.records) (MD5 \(s.md5Count), SHA-1 \(s.sha1Count), SHA-256 \(s.sha256Count))")
-                    sink.line("Size:     \(s.bytes) bytes")
-                    if verify { sink.line("Verified: every table sorted and in bounds") }
-                }
-                do { try sink.flush() } catch { throw Diagnostics.fail(error) }
+                report.write(json: output.json, to: sink)
+                try sink.flush()
             }
         }
     }

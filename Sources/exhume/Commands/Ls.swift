@@ -32,34 +32,16 @@ extension Exhume {
         }
 
         func run() throws {
+            let out = OutputSink()
             if let caseFolder = image.caseFolder {
-                try CaseListing.ls(caseFolder, source: source ?? (deleted ? "deleted" : nil), hits: hits,
-                                   mismatch: mismatch, json: json)
+                let filter = CaseReader.ItemFilter(source: source ?? (deleted ? "deleted" : nil), hitsOnly: hits, mismatchOnly: mismatch)
+                try CaseReader(folder: caseFolder).writeItems(filter, json: json, to: out)
+                try out.flush()
                 return
             }
             let exam = try image.examine(sectorOffset: offset.offset)
-            let filter: EntryFilter = deleted ? .deleted : (allocated ? .allocated : .all)
-            let out = OutputSink()
-            var issues = exam.issues
-            let several = exam.fileSystems.count > 1
-            for mounted in exam.fileSystems {
-                if several && !json {
-                    out.line("# file system at sector \(mounted.info.sectorOffset) (\(mounted.info.type))"
-                             + (mounted.partition.map { ", partition \($0.slot)" } ?? ""))
-                }
-                let error = mounted.fileSystem.walk { entry in
-                    // `$FILE_NAME` entries are timeline rows, not files: fls lists them only with -m.
-                    guard !entry.isFileNameAttribute, filter.accepts(entry) else { return true }
-                    out.line(json ? Listing.json(entry, in: mounted) : Listing.flsLine(entry))
-                    return true
-                }
-                if let error {
-                    issues.append(Issue(severity: .warning, image: exam.source.path, partition: mounted.partition?.slot,
-                                        sectorOffset: mounted.info.sectorOffset,
-                                        message: "listing may be incomplete: \(error.message)"))
-                }
-            }
-            do { try out.flush() } catch { throw Diagnostics.fail(error) }
+            let issues = Listing.write(exam, filter: deleted ? .deleted : (allocated ? .allocated : .all), json: json, to: out)
+            try out.flush()
             try Diagnostics.finish(issues)
         }
     }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import CaseStore
 import ExhumeKit
-import Export
-import Foundation
 
 extension Exhume {
     struct Scan: ParsableCommand {
@@ -57,17 +54,8 @@ extension Exhume {
         }
 
         func run() throws {
-            setenv("TZ", fsTimezone, 1)
-            tzset()
-            let folder = URL(fileURLWithPath: caseFolder)
-            let lock: AnyObject
-            do {
-                lock = try ScanJob.lock(caseFolder: folder)
-            } catch {
-                throw Diagnostics.fail(ExhumeError(.usage, "\(caseFolder): \(error)"))
-            }
+            FileSystemTimeZone.use(fsTimezone)
             var options = ScanJob.Options()
-            options.hashSets = try hashSets.library()
             options.export = ScanJob.ExportPolicy(rawValue: export) ?? .none
             options.carve = carve
             options.carveTypes = types.map { $0.split(separator: ",").map { $0.lowercased() } } ?? []
@@ -75,50 +63,13 @@ extension Exhume {
             options.carveSlack = slack
             options.carveAllSpace = allSpace
             options.batchSize = batchSize
-            let bar = ProgressBar(label: "scan")
-            let summaries: [ScanJob.ImageSummary]
-            do {
-                let job = try ScanJob(caseFolder: folder, options: options)
-                summaries = try job.run(images: images, toolVersion: Exhume.configuration.version,
-                                        commandLine: CommandLine.arguments.joined(separator: " ")) { progress in
-                    bar.update(done: min(progress.done, progress.total), total: progress.total, detail: progress.countsText)
-                }
-            } catch let error as ExhumeError {
-                throw Diagnostics.fail(error)
-            } catch let error as CaseError where error.code == .noSpace {
-                // The batch that did not fit was rolled back; everything before it is in the case.
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error); what was recorded before is kept: make room and run the same command again to continue"))
-            } catch let error as CaseError where error.code == .io {
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
-            } catch let error as ExportError {
-                // The export folder cannot even be opened (a full disk while the scan goes on is
-                // not this: it stops the export and is reported at the end).
-                throw Diagnostics.fail(ExhumeError(.outputFailed, "\(error)"))
-            } catch {
-                throw Diagnostics.fail(ExhumeError(.badInput, "\(error)"))
+            let outcome = try ScanJob.scan(images, caseFolder: caseFolder, options: options, hashSets: hashSets.specs,
+                                           toolVersion: Exhume.configuration.version,
+                                           commandLine: CommandLine.arguments.joined(separator: " ")) {
+                let bar = ProgressBar(label: "scan")
+                return { bar.update(done: min($0.done, $0.total), total: $0.total, detail: $0.countsText) }
             }
-            withExtendedLifetime(lock) {}
-            let sink = OutputSink()
-            for s in summaries {
-                var line = "\(s.path): \(s.items) items"
-                if s.resumedFrom > 0 { line += " (resumed; \(s.resumedFrom) were already recorded)" }
-                line += ", \(s.carved) carved, \(s.hits) with hash-set hits, \(s.mismatches) extension mismatches, \(s.exported) exported"
-                sink.line(line)
-                if let v = s.verification {
-                    switch v.verdict {
-                    case .verified:
-                        sink.line("  image verified: computed MD5 \(v.computedMD5) equals the one stored at acquisition")
-                    case .mismatch:
-                        sink.line("  image NOT verified: computed MD5 \(v.computedMD5), stored \(v.storedMD5 ?? v.storedSHA1 ?? "none")"
-                                  + (v.checksumErrors.isEmpty && v.readErrors.isEmpty ? "" : " (damaged chunks or unreadable bytes)"))
-                    case .noStoredHash:
-                        sink.line("  image MD5 \(v.computedMD5) (no hash stored in the image to compare with)")
-                    }
-                }
-            }
-            sink.line("Case: \(folder.appendingPathComponent("case.sqlite").path)")
-            do { try sink.flush() } catch { throw Diagnostics.fail(error) }
-            try Diagnostics.finish(summaries.flatMap(\.issues).filter { $0.severity == .warning })
+            try Diagnostics.finish(printing: outcome)
         }
     }
 }

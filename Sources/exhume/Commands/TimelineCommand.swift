@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExhumeKit
-import Timeline
 
 extension Exhume {
     struct TimelineCommand: ParsableCommand {
@@ -15,6 +14,14 @@ extension Exhume {
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case bodyfile, csv, json
+
+            var timeline: TimelineBuilder.Format {
+                switch self {
+                case .bodyfile: .bodyfile
+                case .csv: .csv
+                case .json: .json
+                }
+            }
         }
 
         @OptionGroup var image: ImageOrCaseOptions
@@ -30,37 +37,26 @@ extension Exhume {
         var to: String?
 
         func validate() throws {
-            if let from, TimeFormat.parse(from) == nil { throw ValidationError("cannot read --from date '\(from)'") }
-            if let to, TimeFormat.parse(to) == nil { throw ValidationError("cannot read --to date '\(to)'") }
+            if let from, !TimeWindow.isDate(from) { throw ValidationError("cannot read --from date '\(from)'") }
+            if let to, !TimeWindow.isDate(to) { throw ValidationError("cannot read --to date '\(to)'") }
+            if image.caseFolder != nil, format == .bodyfile {
+                throw Diagnostics.fail(ExhumeError(.usage, "a case holds no modes or owners: use --format csv or json with --case, or give the image for a body file"))
+            }
         }
 
         func run() throws {
+            let out = OutputSink()
             if let caseFolder = image.caseFolder {
-                guard format != .bodyfile else {
-                    throw Diagnostics.fail(ExhumeError(.usage, "a case holds no modes or owners: use --format csv or json with --case, or give the image for a body file"))
-                }
-                try CaseListing.timeline(caseFolder, json: format == .json, from: from.flatMap(TimeFormat.parse),
-                                         to: to.flatMap(TimeFormat.parse))
+                // A case's timeline reads a bare --to date as its first second.
+                try CaseReader(folder: caseFolder).writeTimeline(json: format == .json, window: TimeWindow(from: from, to: to, wholeLastDay: false),
+                                                                to: out)
+                try out.flush()
                 return
             }
             let exam = try image.examine(sectorOffset: offset.offset)
-            var to = self.to.flatMap(TimeFormat.parse)
-            if let text = self.to, !text.contains("T"), !text.contains(" "), let day = to, Int64(text) == nil {
-                to = .init(seconds: day.seconds + 86_399)  // a bare date includes the whole day
-            }
-            let builder = TimelineBuilder(from: from.flatMap(TimeFormat.parse), to: to)
-            let out = OutputSink()
-            var issues = exam.issues
-            switch format {
-            case .bodyfile:
-                issues += builder.writeBodyfile(exam, to: out)
-            case .csv, .json:
-                if format == .csv { out.line(TimelineBuilder.csvHeader) }
-                issues += builder.sortedEvents(exam) { event in
-                    if format == .csv { out.line(TimelineBuilder.csvRow(event)) } else { out.line(TimelineBuilder.jsonRow(event)) }
-                }
-            }
-            do { try out.flush() } catch { throw Diagnostics.fail(error) }
+            let builder = TimelineBuilder(window: TimeWindow(from: from, to: to, wholeLastDay: true))
+            let issues = exam.issues + builder.write(exam, format: format.timeline, to: out)
+            try out.flush()
             try Diagnostics.finish(issues)
         }
     }

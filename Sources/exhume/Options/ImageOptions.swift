@@ -1,33 +1,29 @@
 import ArgumentParser
 import ExhumeKit
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The image argument and the options every command that reads an image shares.
 struct ImageOptions: ParsableArguments {
     @Argument(help: "The image: an .E01 (other segments are found), a raw/dd file, or the first file of a split raw image (.001, .000, .aa).")
     var image: String
 
+    @OptionGroup var timeZone: TimeZoneOption
+
+    /// Sets the time zone and opens the image.
+    func examine(sectorOffset: UInt64? = nil, requireFileSystem: Bool = true) throws(ExhumeError) -> Examination {
+        timeZone.apply()
+        return try Examination(path: image, sectorOffset: sectorOffset, requireFileSystem: requireFileSystem)
+    }
+}
+
+/// `--fs-timezone ZONE`.
+struct TimeZoneOption: ParsableArguments {
     @Option(name: .customLong("fs-timezone"),
             help: ArgumentHelp("Time zone of the seized machine, for file systems that store local time (FAT). Output is always UTC.",
                                valueName: "ZONE"))
     var fsTimezone: String = "UTC"
 
-    /// TSK converts FAT's local times with the process time zone, like its `-z` flag.
-    func applyTimezone() {
-        setenv("TZ", fsTimezone, 1)
-        tzset()
-    }
-
-    /// Sets the time zone and opens the image; a failure ends the command with its exit code.
-    func examine(sectorOffset: UInt64? = nil, requireFileSystem: Bool = true) throws -> Examination {
-        applyTimezone()
-        do {
-            return try Examination(path: image, sectorOffset: sectorOffset, requireFileSystem: requireFileSystem)
-        } catch {
-            throw Diagnostics.fail(error)
-        }
+    func apply() {
+        FileSystemTimeZone.use(fsTimezone)
     }
 }
 
@@ -46,29 +42,15 @@ struct ImageOrCaseOptions: ParsableArguments {
     @Option(name: .customLong("case"), help: ArgumentHelp("Read the items a scan recorded in this case folder instead of an image.", valueName: "DIR"))
     var caseFolder: String?
 
-    @Option(name: .customLong("fs-timezone"),
-            help: ArgumentHelp("Time zone of the seized machine, for file systems that store local time (FAT). Output is always UTC.",
-                               valueName: "ZONE"))
-    var fsTimezone: String = "UTC"
+    @OptionGroup var timeZone: TimeZoneOption
 
     func validate() throws {
         if (imagePath == nil) == (caseFolder == nil) { throw ValidationError("give either an image or --case DIR") }
     }
 
-    var image: String { imagePath ?? "" }
-
-    func applyTimezone() {
-        setenv("TZ", fsTimezone, 1)
-        tzset()
-    }
-
-    /// Sets the time zone and opens the image; a failure ends the command with its exit code.
-    func examine(sectorOffset: UInt64? = nil) throws -> Examination {
-        applyTimezone()
-        do {
-            return try Examination(path: image, sectorOffset: sectorOffset)
-        } catch {
-            throw Diagnostics.fail(error)
-        }
+    /// Sets the time zone and opens the image.
+    func examine(sectorOffset: UInt64? = nil) throws(ExhumeError) -> Examination {
+        timeZone.apply()
+        return try Examination(path: imagePath ?? "", sectorOffset: sectorOffset)
     }
 }

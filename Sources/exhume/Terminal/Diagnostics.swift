@@ -4,7 +4,7 @@ import ExhumeKit
 import Glibc
 #endif
 
-/// Messages for the analyst on standard error.
+/// Messages for the analyst on standard error, and how a command ends.
 enum Diagnostics {
     static func print(_ message: String) {
         writeStderr(message + "\n")
@@ -14,33 +14,73 @@ enum Diagnostics {
         for issue in issues { print("exhume: \(issue)") }
     }
 
-    /// Ends the command with the exit code of `error`, its message on stderr.
+    /// Says `error` on stderr; returns the exit status that ends the command with it.
     static func fail(_ error: ExhumeError) -> ExitCode {
         print("exhume: error: \(error.message)")
-        return ExitCode(error.exitCode)
+        return ExitStatus(error.code).exitCode
     }
 
     /// Exit status for work that finished: 2 when warnings were reported.
     static func finish(_ issues: [Issue]) throws {
         report(issues)
-        if issues.contains(where: { $0.severity == .warning }) { throw ExitCode(2) }
+        if issues.contains(where: { $0.severity == .warning }) { throw ExitStatus.finishedWithProblems.exitCode }
     }
 
-    /// Ends a command that wrote its summary to `sink`: flushes it, then fails
-    /// with `error` (or the flush's own failure) when there is one, else ends
-    /// as ``finish(_:)``. When the summary cannot be printed the problems are
-    /// still said, before the error.
-    static func conclude(flushing sink: OutputSink, issues: [Issue], error: ExhumeError?) throws {
-        var failure = error
+    /// Prints a job's summary on stdout, then ends as ``finish(_:)``; a summary that
+    /// cannot be written ends the command before the problems are said.
+    static func finish(printing outcome: JobOutcome) throws {
+        let sink = OutputSink()
+        for line in outcome.lines { sink.line(line) }
+        try sink.flush()
+        try finish(outcome.issues)
+    }
+
+    /// Prints the summary of an export with a manifest (`recover`, `carve`), then ends
+    /// with its error (or the summary's own failure) when there is one, else as
+    /// ``finish(_:)``. When the summary cannot be printed the problems are still
+    /// said, before the error.
+    static func conclude(printing outcome: JobOutcome) throws {
+        let sink = OutputSink()
+        for line in outcome.lines { sink.line(line) }
+        var failure = outcome.error
         do { try sink.flush() } catch { failure = failure ?? error }
         if let failure {
-            report(issues)
-            throw fail(failure)
+            report(outcome.issues)
+            throw failure
         }
-        try finish(issues)
+        try finish(outcome.issues)
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+/// The exit statuses the README documents; the one place they are numbered.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// `verify`: a stored hash does not match, chunks failed their checksum, or reads failed.
+    case mismatch = 1
+    /// Finished with problems: output was written but part of the evidence could not be read,
+    /// or some items could not be exported.
+    case finishedWithProblems = 2
+    case usage = 64
+    /// The image cannot be read or holds nothing TSK recognises.
+    case badInput = 65
+    /// The image file does not exist.
+    case missingInput = 66
+    /// The output cannot be written, or an output folder is refused.
+    case outputFailed = 74
+
+    /// The status of a command that `code` ended.
+    init(_ code: ExhumeError.Code) {
+        self = switch code {
+        case .missingInput: .missingInput
+        case .badInput: .badInput
+        case .outputFailed: .outputFailed
+        case .usage: .usage
+        }
+    }
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
 }
 
 /// A one-line progress bar on stderr, redrawn at most a few times a second;
@@ -78,6 +118,16 @@ final class ProgressBar: @unchecked Sendable {
             if done == total { writeStderr("\n") }
         } else {
             writeStderr("\(label): \(numbers)\n")
+        }
+    }
+}
+
+extension ProgressBar {
+    /// Starts a bar labelled `label` when a job's step begins (see ``ProgressStart``).
+    static func start(_ label: String) -> ProgressStart {
+        {
+            let bar = ProgressBar(label: label)
+            return { bar.update(done: $0, total: $1) }
         }
     }
 }

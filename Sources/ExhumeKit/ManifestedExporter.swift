@@ -1,6 +1,5 @@
 import Carving
 import Export
-import ExhumeKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,5 +1,4 @@
 import Export
-import ExhumeKit
 import Synchronization
 #if canImport(Glibc)
 import Glibc

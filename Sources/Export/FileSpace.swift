@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Disk space set aside for a file ahead of its end.
-enum FileSpace {
+public enum FileSpace {
     /// `fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length)`: allocates the blocks of
     /// `offset..<offset+length` without changing the file's size, so that writes there
     /// cannot fail for want of space, and a crash leaves no zeros after the last byte
@@ -15,7 +15,7 @@ enum FileSpace {
     /// Returns nil when the space is held, else the `errno`: `ENOSPC`/`EDQUOT` when the
     /// disk has no such room, `EOPNOTSUPP` where the file system cannot do it, `ENOSYS`
     /// where the C library has no `fallocate` (it is Linux's).
-    static func reserve(_ fd: Int32, from offset: Int64, length: Int64) -> Int32? {
+    public static func reserve(_ fd: Int32, from offset: Int64, length: Int64) -> Int32? {
         guard let fallocate = Self.fallocate else { return ENOSYS }
         while true {
             if fallocate(fd, keepSize, offset, length) == 0 { return nil }

@@ -1,4 +1,3 @@
-import ExhumeKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +9,7 @@ import Darwin
 /// (exit 2); a manifest that could not be written for another reason, or lines that
 /// reached neither the manifest nor standard output, are an error (exit 74).
 struct ExportReport {
-    /// Warnings for ``Diagnostics/finish(_:)``.
+    /// Warnings, said at the end of the run (exit status 2).
     var issues: [Issue] = []
     /// Set when the output failed beyond a full disk.
     var error: ExhumeError?
