@@ -25,10 +25,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "Evidence", dependencies: [
-            "CEWF", "CInflate",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(name: "Evidence", dependencies: ["CEWF", "CInflate"]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
         .target(name: "Carving", dependencies: ["CMagic", "CInflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
@@ -59,6 +56,7 @@ let package = Package(
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
+        .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "Evidence", "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
