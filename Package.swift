@@ -22,8 +22,6 @@ let package = Package(
                        providers: [.apt(["libewf-dev"])]),
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic",
                        providers: [.apt(["libmagic-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Evidence", dependencies: ["CEWF", "CInflate"]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
@@ -37,7 +35,8 @@ let package = Package(
         ]),
         .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
         .target(name: "Export"),
-        .target(name: "Hashing", dependencies: ["CSQLite", "CDigest", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Hashing", dependencies: ["CDigest", .product(name: "Crypto", package: "swift-crypto"),
+                                               .product(name: "GRDB", package: "GRDB.swift")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
         .target(name: "CDigest", cSettings: [.unsafeFlags(["-O2"])]),
         // zlib's `uncompress` and `adler32` for libewf, served by libdeflate (see CInflate.h); CRC-32.
@@ -53,7 +52,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ExhumeTestSupport"]),
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "CDigest", "ExhumeTestSupport",
-                                                        .product(name: "Crypto", package: "swift-crypto")]),
+                                                        .product(name: "Crypto", package: "swift-crypto"),
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
         .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "Evidence", "ExhumeTestSupport"]),
