@@ -23,19 +23,22 @@ let package = Package(
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic",
                        providers: [.apt(["libmagic-dev"])]),
 
-        .target(name: "Evidence", dependencies: ["CEWF", "CInflate"]),
+        // The floor: system-call helpers (EINTR, errno), no dependencies.
+        .target(name: "SystemCalls"),
+        .target(name: "Evidence", dependencies: ["CEWF", "CInflate", "SystemCalls"]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
         .target(name: "Carving", dependencies: ["CMagic", "CInflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore",
+                                                 "SystemCalls",
                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "exhume", dependencies: [
             "ExhumeKit", "Carving", "Hashing", "Export", "CaseStore", "SleuthKit", "Timeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
-        .target(name: "Export"),
-        .target(name: "Hashing", dependencies: ["CDigest", .product(name: "Crypto", package: "swift-crypto"),
+        .executableTarget(name: "exhume-bench", dependencies: ["Hashing", "SystemCalls"]),
+        .target(name: "Export", dependencies: ["SystemCalls"]),
+        .target(name: "Hashing", dependencies: ["CDigest", "SystemCalls", .product(name: "Crypto", package: "swift-crypto"),
                                                .product(name: "GRDB", package: "GRDB.swift")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
         .target(name: "CDigest", cSettings: [.unsafeFlags(["-O2"])]),
@@ -56,6 +59,7 @@ let package = Package(
                                                         .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "ExhumeKitTests", dependencies: ["ExhumeKit", "Evidence", "ExhumeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// The one owner of a file descriptor opened for writing a new file
 /// (`open(O_WRONLY|O_CREAT|O_TRUNC)`, closed in `deinit`), with a write buffer.
@@ -67,10 +68,11 @@ final class FileOutput {
     func flush() throws(HashSetError) {
         var done = 0
         while done < used {
-            let n = write(fd, buffer.baseAddress.map { $0 + done }, used - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HashSetError(.writeFailed, path: path, "write failed", underlying: String(cString: strerror(errno)))
+            let n: Int
+            do {
+                n = try valueOrErrno { write(fd, buffer.baseAddress.map { $0 + done }, used - done) }.get()
+            } catch {
+                throw HashSetError(.writeFailed, path: path, "write failed", underlying: error.description)
             }
             done += n
         }
