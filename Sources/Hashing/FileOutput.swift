@@ -79,15 +79,6 @@ final class FileOutput {
         used = 0
     }
 
-    /// Flushes, then `pwrite(2)` of `bytes` at `offset` (the header, once every offset is known).
-    func overwrite(_ bytes: [UInt8], at offset: Int) throws(HashSetError) {
-        try flush()
-        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-        guard n == bytes.count else {
-            throw HashSetError(.writeFailed, path: path, "write failed", underlying: String(cString: strerror(errno)))
-        }
-    }
-
     /// `fsync(2)`: the index is complete on disk before it is renamed into place.
     func sync() throws(HashSetError) {
         try flush()
