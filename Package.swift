@@ -22,28 +22,27 @@ let package = Package(
                        providers: [.apt(["libewf-dev"])]),
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic",
                        providers: [.apt(["libmagic-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "Evidence", dependencies: [
-            "CEWF", "CInflate",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        // The floor: system-call helpers (EINTR, errno), no dependencies.
+        .target(name: "SystemCalls"),
+        .target(name: "Evidence", dependencies: ["CEWF", "CInflate", "SystemCalls"]),
         .target(name: "SleuthKit", dependencies: ["Evidence", "CSleuthKit"]),
         .target(name: "Carving", dependencies: ["CMagic", "CInflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "Timeline", dependencies: ["SleuthKit"]),
         .target(name: "ExhumeKit", dependencies: ["Evidence", "SleuthKit", "Carving", "Hashing", "Timeline", "Export", "CaseStore",
+                                                 "SystemCalls",
                                                  .product(name: "Crypto", package: "swift-crypto")]),
         // The CLI parses options and hands them to ExhumeKit, the one module it depends on.
         .executableTarget(name: "exhume", dependencies: [
             "ExhumeKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "exhume-bench", dependencies: ["Hashing"]),
+        .executableTarget(name: "exhume-bench", dependencies: ["Hashing", "SystemCalls"]),
         // Test-only: runs a scan with an observer that stops the process at a kill point (crash tests).
         .executableTarget(name: "exhume-killpoint", dependencies: ["ExhumeKit", "ExhumeTestSupport"]),
-        .target(name: "Export"),
-        .target(name: "Hashing", dependencies: ["CSQLite", "CDigest", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Export", dependencies: ["SystemCalls"]),
+        .target(name: "Hashing", dependencies: ["CDigest", "SystemCalls", .product(name: "Crypto", package: "swift-crypto"),
+                                               .product(name: "GRDB", package: "GRDB.swift")]),
         // Optimised even in debug builds: the test suite hashes real images through it.
         .target(name: "CDigest", cSettings: [.unsafeFlags(["-O2"])]),
         // zlib's `uncompress` and `adler32` for libewf, served by libdeflate (see CInflate.h); CRC-32.
@@ -61,9 +60,11 @@ let package = Package(
                                                          "CaseStore", "Evidence", "Export", "ExhumeTestSupport"]),
         .testTarget(name: "OracleTests", dependencies: ["ExhumeKit", "Carving", "Hashing", "SleuthKit", "ExhumeTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "CDigest", "ExhumeTestSupport",
-                                                        .product(name: "Crypto", package: "swift-crypto")]),
+                                                        .product(name: "Crypto", package: "swift-crypto"),
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "ExhumeTestSupport"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "ExhumeTestSupport"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -361,3 +361,42 @@ public final class RoutedSource: ImageSource, @unchecked Sendable {
         return try current.read(into: buffer, at: offset)
     }
 }
+
+extension ImageSource {
+    /// Reads `buffer.count` bytes at `offset` whatever happens: bytes that cannot
+    /// be read are zeros, and the returned failures say which (found sector by
+    /// sector after a failed read, so one bad chunk does not hide the rest).
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> [MediaVerification.ReadFailure] {
+        let length = buffer.count
+        var failures: [MediaVerification.ReadFailure] = []
+        var done = 0
+        var sectorAtATime = false
+        while done < length {
+            let step = sectorAtATime ? min(sectorSize, length - done) : length - done
+            do {
+                let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)]),
+                                 at: offset + Int64(done))
+                if n <= 0 {
+                    failures.append(.init(offset: offset + Int64(done), length: length - done, message: "media ended early"))
+                    memset(buffer.baseAddress! + done, 0, length - done)
+                    break
+                }
+                done += n
+            } catch {
+                if !sectorAtATime {
+                    sectorAtATime = true
+                    continue
+                }
+                let at = offset + Int64(done)
+                if let last = failures.last, last.offset + Int64(last.length) == at {
+                    failures[failures.count - 1].length += step
+                } else {
+                    failures.append(.init(offset: at, length: step, message: error.description))
+                }
+                memset(buffer.baseAddress! + done, 0, step)
+                done += step
+            }
+        }
+        return failures
+    }
+}

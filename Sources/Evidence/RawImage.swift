@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// A raw image: one file, or split raw segments read as one media.
 ///
@@ -91,11 +92,12 @@ public final class RawImage: ImageSource {
             let available = lengths[segment] - inSegment
             if available <= 0 { segment += 1; continue }
             let chunk = Int(min(Int64(wanted - done), available))
-            let n = pread(descriptors[segment], buffer.baseAddress! + done, chunk, off_t(inSegment))
-            if n < 0 {
-                if errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try valueOrErrno { pread(descriptors[segment], buffer.baseAddress! + done, chunk, off_t(inSegment)) }.get()
+            } catch {
                 throw EvidenceError(.readFailed, path: files[segment], offset: position,
-                                    "read failed", underlying: String(cString: strerror(errno)))
+                                    "read failed", underlying: error.description)
             }
             if n == 0 {
                 // The file shrank under us: report what we have as the end.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// Buffered byte output to a file descriptor (stdout by default): listings
 /// run to millions of lines, so they are written in 256 KiB blocks.
@@ -63,13 +64,12 @@ public final class OutputSink {
             var offset = 0
             buffer.withUnsafeBytes { raw in
                 while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = String(cString: strerror(errno))
+                    switch valueOrErrno({ Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }) {
+                    case .success(let n): offset += n
+                    case .failure(let error):
+                        failure = error.description
                         return
                     }
-                    offset += n
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// A temporary file that is unlinked as soon as it is made: it holds a
 /// command's spilled working data (item lists, timeline runs) and disappears
@@ -46,9 +47,8 @@ final class ScratchFile {
     private func whole(_ count: Int, _ transfer: (Int) -> Int) -> Bool {
         var done = 0
         while done < count {
-            let n = transfer(done)
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return false }
+            // A failure leaves its errno for `lastError`.
+            guard case .success(let n) = valueOrErrno({ transfer(done) }), n > 0 else { return false }
             done += n
         }
         return true

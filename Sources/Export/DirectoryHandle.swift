@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// One open directory of the output tree: owns its descriptor (opened with
 /// `O_DIRECTORY|O_NOFOLLOW`) and closes it in `deinit`. Everything below it is reached
@@ -27,7 +28,7 @@ final class DirectoryHandle {
 
     /// Opens the output root: `open(path, O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC)`.
     static func openRoot(realPath: String, displayPath: String) throws(ExportError) -> DirectoryHandle {
-        switch retryingEINTR({ open(realPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }) {
+        switch valueOrErrno({ open(realPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }) {
         case .success(let fd):
             return DirectoryHandle(fd: fd, displayPath: displayPath, relativePath: "")
         case .failure(let e):
@@ -42,7 +43,7 @@ final class DirectoryHandle {
     /// Opens an existing child directory: `openat(fd, name, O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC)`.
     /// A symlink or non-directory in its place is `.symlinkInPath` / `.notADirectory`.
     func openDirectory(_ name: String) throws(ExportError) -> DirectoryHandle {
-        switch retryingEINTR({ openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }) {
+        switch valueOrErrno({ openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }) {
         case .success(let child):
             return DirectoryHandle(fd: child, displayPath: childDisplayPath(name), relativePath: childRelativePath(name))
         case .failure(let e):
@@ -56,7 +57,7 @@ final class DirectoryHandle {
 
     /// Creates a child directory: `mkdirat(fd, name, 0o755)`; `EEXIST` is returned, not thrown.
     func makeDirectory(_ name: String) throws(ExportError) -> Bool {
-        switch retryingEINTR({ mkdirat(fd, name, 0o755) }) {
+        switch valueOrErrno({ mkdirat(fd, name, 0o755) }) {
         case .success: return true
         case .failure(let e) where e.code == EEXIST: return false
         case .failure(let e):
@@ -69,7 +70,7 @@ final class DirectoryHandle {
     /// Returns nil when the name exists (whatever it is: `O_EXCL` never follows a symlink).
     func createFile(_ name: String) throws(ExportError) -> Int32? {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        switch retryingEINTR({ openat(fd, name, flags, 0o644) }) {
+        switch valueOrErrno({ openat(fd, name, flags, 0o644) }) {
         case .success(let fd): return fd
         case .failure(let e) where e.code == EEXIST: return nil
         case .failure(let e):

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// What was written for one entry: where (relative to the output root) and how many bytes.
 public struct ExportRecord: Sendable, Equatable {
@@ -54,14 +55,12 @@ public final class ExportedFile {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = systemWrite(fd, base + done, bytes.count - done)
-            if n > 0 {
-                done += n
-                continue
+            switch valueOrErrno({ systemWrite(fd, base + done, bytes.count - done) }) {
+            case .success(let n) where n > 0: done += n
+            // Nothing written for a non-empty buffer: no room.
+            case .success: throw failure(ENOSPC, message: "write")
+            case .failure(let error): throw failure(error.code, message: "write")
             }
-            let code = n == 0 ? ENOSPC : errno
-            if code == EINTR { continue }
-            throw failure(code, message: "write")
         }
         size += Int64(done)
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// The one owner of a file descriptor opened for writing a new file
 /// (`open(O_WRONLY|O_CREAT|O_TRUNC)`, closed in `deinit`), with a write buffer.
@@ -67,23 +68,15 @@ final class FileOutput {
     func flush() throws(HashSetError) {
         var done = 0
         while done < used {
-            let n = write(fd, buffer.baseAddress.map { $0 + done }, used - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HashSetError(.writeFailed, path: path, "write failed", underlying: String(cString: strerror(errno)))
+            let n: Int
+            do {
+                n = try valueOrErrno { write(fd, buffer.baseAddress.map { $0 + done }, used - done) }.get()
+            } catch {
+                throw HashSetError(.writeFailed, path: path, "write failed", underlying: error.description)
             }
             done += n
         }
         used = 0
-    }
-
-    /// Flushes, then `pwrite(2)` of `bytes` at `offset` (the header, once every offset is known).
-    func overwrite(_ bytes: [UInt8], at offset: Int) throws(HashSetError) {
-        try flush()
-        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-        guard n == bytes.count else {
-            throw HashSetError(.writeFailed, path: path, "write failed", underlying: String(cString: strerror(errno)))
-        }
     }
 
     /// `fsync(2)`: the index is complete on disk before it is renamed into place.

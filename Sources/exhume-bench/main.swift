@@ -14,6 +14,7 @@ import Hashing
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// The parts of the benchmark that `--only` selects.
 enum Section: String, CaseIterable {
@@ -108,7 +109,7 @@ func measure(_ argv: [String]) -> Measurement {
     guard rc == 0 else { fail("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
     var status: Int32 = 0
     var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    _ = valueOrErrno { wait4(pid, &status, 0, &usage) }
     let elapsed = now() - start
     let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return Measurement(seconds: elapsed, maxRSSKiB: Int(usage.ru_maxrss), status: exitStatus)

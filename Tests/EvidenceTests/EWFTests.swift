@@ -67,35 +67,6 @@ struct EWFCorpusTests {
                                          to: dir.appendingPathComponent("x.E01"))
         #expect(throws: EvidenceError.self) { _ = try EWFImage(path: dir.appendingPathComponent("x.E01").path) }
     }
-
-    @Test func verifyMatchesTheStoredHashesAndMd5sumOfTheRawTwin() throws {
-        let ewf = try Image.open(corpus.appendingPathComponent("tsk-image.E01").path)
-        let result = try MediaVerifier(stripeSize: 8192, readers: 2, window: 3).verify(ewf)
-        #expect(result.verdict == .verified)
-        #expect(result.computedMD5 == "3ebb0b7dcd6b5fcd59a0020625d70994")
-        let raw = try Image.open(corpus.appendingPathComponent("tsk-image.dd").path)
-        let rawResult = try MediaVerifier(stripeSize: 4096).verify(raw)
-        #expect(rawResult.verdict == .noStoredHash)
-        #expect(rawResult.computedMD5 == result.computedMD5)
-        // tsk-image.E01 stores only an MD5, so no SHA-1 is computed for it; the raw twin gets both.
-        #expect(result.computedSHA1 == nil)
-        #expect(rawResult.computedSHA1 == "c1a78cd2f000a03d03ad7ff505033001efe17274")
-        let expected = try MediaVerifier().verify(raw, expectedMD5: "3EBB0B7DCD6B5FCD59A0020625D70994")
-        #expect(expected.verdict == .verified)
-        let wrong = try MediaVerifier().verify(raw, expectedMD5: String(repeating: "0", count: 32))
-        #expect(wrong.verdict == .mismatch)
-    }
-
-    @Test func verifyReportsReadFailuresAndCarriesOn() throws {
-        let raw = try Image.open(corpus.appendingPathComponent("tsk-image.dd").path)
-        let faulty = FaultyImageSource(base: raw, failing: [10_000..<10_512])
-        let result = try MediaVerifier(stripeSize: 4096).verify(faulty, expectedMD5: "3ebb0b7dcd6b5fcd59a0020625d70994")
-        #expect(result.verdict == .mismatch)
-        // The bad bytes 10000..<10512 touch the sectors at 9728 and 10240.
-        #expect(result.readErrors.count == 1)
-        #expect(result.readErrors.first?.offset == 9728)
-        #expect(result.readErrors.first?.length == 1024)
-    }
 }
 
 struct SectorRangeTests {
@@ -105,5 +76,26 @@ struct SectorRangeTests {
                         SectorRange(start: 20, count: 0)]
         #expect(SectorRange.merged(reported) == [SectorRange(start: 0, count: 8448), SectorRange(start: 9000, count: 10)])
         #expect(SectorRange.merged([]) == [])
+    }
+}
+
+struct MediaVerificationTests {
+    func judged(md5: String = "a", sha1: String? = nil, storedMD5: String?, storedSHA1: String?,
+                checksumErrors: [SectorRange] = [], readErrors: [MediaVerification.ReadFailure] = []) -> MediaVerification.Verdict {
+        MediaVerification(computedMD5: md5, computedSHA1: sha1, storedMD5: storedMD5, storedSHA1: storedSHA1,
+                          bytesRead: 0, checksumErrors: checksumErrors, readErrors: readErrors).verdict
+    }
+
+    @Test func verdicts() {
+        #expect(judged(storedMD5: nil, storedSHA1: nil) == .noStoredHash)
+        #expect(judged(storedMD5: "a", storedSHA1: nil) == .verified)
+        #expect(judged(storedMD5: "b", storedSHA1: nil) == .mismatch)
+        #expect(judged(sha1: "s", storedMD5: "a", storedSHA1: "s") == .verified)
+        #expect(judged(sha1: "s", storedMD5: "a", storedSHA1: "t") == .mismatch)
+        // A stored SHA-1 with none computed is a mismatch, not a pass.
+        #expect(judged(storedMD5: nil, storedSHA1: "s") == .mismatch)
+        // Unreadable or bad-checksum bytes spoil a match, and a computed-only result.
+        #expect(judged(storedMD5: "a", storedSHA1: nil, checksumErrors: [SectorRange(start: 0, count: 1)]) == .mismatch)
+        #expect(judged(storedMD5: nil, storedSHA1: nil, readErrors: [.init(offset: 0, length: 512, message: "x")]) == .mismatch)
     }
 }

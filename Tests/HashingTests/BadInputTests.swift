@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 @testable import Hashing
 import Testing
 
@@ -63,8 +65,7 @@ struct BadInputTests {
         let dir = try ScratchFolder("bad-nsrl3")
         let path = dir.path("empty.db")
         do {
-            let db = try SQLiteDatabase(path: path, readOnly: false)
-            try db.execute("CREATE TABLE PKG (package_id INTEGER, name VARCHAR);")
+            try DatabaseQueue(path: path).write { try $0.execute(sql: "CREATE TABLE PKG (package_id INTEGER, name VARCHAR);") }
         }
         let error = try failure(path)
         #expect(error.code == .database && error.path == path)
@@ -72,19 +73,40 @@ struct BadInputTests {
 
         let badRow = dir.path("badrow.db")
         do {
-            let db = try SQLiteDatabase(path: badRow, readOnly: false)
-            try db.execute("""
+            try DatabaseQueue(path: badRow).write { try $0.execute(sql: """
                 CREATE TABLE FILE (sha256, sha1, md5, crc32, file_name, file_size, package_id);
                 INSERT INTO FILE VALUES ('\(T.helloSHA256)', '\(T.helloSHA1)', '\(T.helloMD5)', '0', 'a', 5, 1);
                 INSERT INTO FILE VALUES ('\(T.worldSHA256)', '\(T.worldSHA1)', 'ABC', '0', 'b', 5, 1);
-                """)
+                """) }
         }
         let rowError = try failure(badRow)
         #expect(rowError.row == 2 && rowError.code == .badDigest && rowError.description.contains("row 2"))
 
         // Not a database at all, read as one.
         let text = try dir.write("hello", named: "not.db")
-        #expect(try failure(text, format: .nsrlSQLite).code == .database)
+        let notDatabase = try failure(text, format: .nsrlSQLite)
+        #expect(notDatabase.code == .database && notDatabase.path == text)
+        #expect(notDatabase.underlying == "file is not a database")
+
+        // A database damaged part-way through FILE: the rows before it were read, then a clear error.
+        let damaged = dir.path("damaged.db")
+        try DatabaseQueue(path: damaged).write { db in
+            try db.execute(sql: "CREATE TABLE FILE (sha256, sha1, md5, crc32, file_name, file_size, package_id)")
+            for i in 0..<5_000 {
+                try db.execute(sql: "INSERT INTO FILE VALUES (NULL, NULL, ?, '0', ?, 5, 1)",
+                               arguments: [T.helloMD5, "file \(i) with a name long enough to fill some pages"])
+            }
+        }
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: damaged)))
+        for i in (bytes.count / 2)..<(bytes.count / 2 + 8_192) { bytes[i] = 0x55 }
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        var read = 0
+        let midway = #expect(throws: HashSetError.self) {
+            try HashSetFormat.reader(path: damaged, format: .nsrlSQLite).forEach { _ in read += 1 }
+        }
+        #expect(midway?.code == .database && midway?.path == damaged)
+        #expect(midway?.message == "reading the database failed" && midway?.underlying == "database disk image is malformed")
+        #expect(read > 0 && read < 5_000)
     }
 
     @Test func nsrlLegacyBroken() throws {

@@ -1,3 +1,4 @@
+import GRDB
 @testable import Hashing
 import Testing
 
@@ -75,8 +76,7 @@ struct ReaderTests {
         let dir = try ScratchFolder("nsrl3")
         let path = dir.path("RDS_minimal.db")
         do {
-            let db = try SQLiteDatabase(path: path, readOnly: false)
-            try db.execute("""
+            try DatabaseQueue(path: path).write { try $0.execute(sql: """
                 CREATE TABLE FILE (sha256 VARCHAR NOT NULL, sha1 VARCHAR NOT NULL, md5 VARCHAR NOT NULL,
                     crc32 VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_size INTEGER NOT NULL,
                     package_id INTEGER NOT NULL);
@@ -84,7 +84,7 @@ struct ReaderTests {
                     '\(T.helloMD5.uppercased())', '3610A686', 'hello.txt', 5, 1234);
                 INSERT INTO FILE VALUES ('\(T.worldSHA256.uppercased())', '\(T.worldSHA1.uppercased())',
                     '\(T.worldMD5.uppercased())', '3A771143', 'world.dll', 5, 99);
-                """)
+                """) }
         }
         #expect(try HashSetFormat.detect(path: path) == .nsrlSQLite)
         let entries = try T.readAll(path)
@@ -100,6 +100,34 @@ struct ReaderTests {
             #expect(hits.first?.kind == .knownGood)
         }
         #expect(index.lookup(try T.digest(T.otherMD5)).isEmpty)
+    }
+
+    /// Values are read as SQLite converts them to text (`sqlite3_column_text`), whatever their
+    /// storage class: integers, reals and blobs; NULL is no value. A UTF-16 database reads the same.
+    @Test(arguments: ["UTF-8", "UTF-16le"])
+    func nsrlColumnsOfEveryStorageClass(encoding: String) throws {
+        let dir = try ScratchFolder("nsrl3-types")
+        let path = dir.path("types.db")
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA encoding = '\(encoding)'")
+            try db.execute(sql: """
+                CREATE TABLE FILE (sha256, SHA1, md5, crc32, file_name, file_size, package_id, ratio);
+                INSERT INTO FILE VALUES (NULL, ' \(T.helloSHA1.uppercased()) ', CAST('\(T.helloMD5)' AS BLOB), 12345,
+                    'ünïcode.txt', '12abc', NULL, 0.1);
+                INSERT INTO FILE VALUES ('\(T.worldSHA256)', '', NULL, '', '', 7.9, 3, 1e20);
+                """)
+        }
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA encoding") } == encoding)
+        let entries = try T.readAll(path)
+        try #require(entries.count == 2, "\(entries)")
+        #expect(entries[0].sha1?.hex == T.helloSHA1 && entries[0].md5?.hex == T.helloMD5 && entries[0].sha256 == nil)
+        #expect(entries[0].fileName == "ünïcode.txt")
+        #expect(entries[0].size == 12)
+        #expect(entries[0].extra == ["crc32": "12345", "ratio": "0.1"])
+        #expect(entries[1].sha256?.hex == T.worldSHA256 && entries[1].sha1 == nil && entries[1].md5 == nil)
+        #expect(entries[1].fileName == "" && entries[1].size == 7)
+        #expect(entries[1].extra == ["crc32": "", "package_id": "3", "ratio": "1.0e+20"])
     }
 
     @Test func nsrlLegacyText() throws {

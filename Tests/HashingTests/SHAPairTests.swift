@@ -80,4 +80,16 @@ struct SHAPairTests {
         #expect(Digests.hex(one) == refOne)
         #expect(Digests.hex(two) == refTwo)
     }
+
+    @Test func aSHA1LaneGivesSHA1Alone() {
+        let data = PairedMD5Tests.random(200_001, seed: 6)
+        var lane = SHALane(sha256: false)
+        data.withUnsafeBytes { buffer in
+            lane.update(UnsafeRawBufferPointer(rebasing: buffer[0..<1000]))
+            lane.update(UnsafeRawBufferPointer(rebasing: buffer[1000...]))
+        }
+        let (one, two) = lane.finalize()
+        #expect(Digests.hex(one) == Self.reference(data).0)
+        #expect(two.isEmpty)
+    }
 }

@@ -11,9 +11,6 @@ public struct ByteSignature: Sendable, Hashable, CustomStringConvertible {
     /// Number of bytes the signature spans, wildcards included.
     public var count: Int { bytes.count }
 
-    /// Index of the first non-wildcard byte.
-    public var firstFixedIndex: Int? { fixed.firstIndex(of: true) }
-
     /// Number of non-wildcard bytes.
     public var fixedCount: Int { fixed.reduce(0) { $0 + ($1 ? 1 : 0) } }
 

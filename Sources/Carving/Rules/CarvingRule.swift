@@ -63,9 +63,6 @@ public struct CarvingRule: Sendable, Hashable {
         self.origin = origin
     }
 
-    /// Bytes from the file start to the end of the longest header.
-    public var headerExtent: Int { headerOffset + (headers.map(\.count).max() ?? 0) }
-
     /// Whether `mime` is one libmagic may report for this rule (any when the
     /// list is empty).
     public func accepts(mime: String) -> Bool {

@@ -46,32 +46,11 @@ struct CarvingRuleParser {
         return rules
     }
 
+    /// One rule. Its parts are checked in a fixed order (keys, name, extensions, MIME types,
+    /// header, footer, sizes, validator), so a rule with several problems always names the same one.
     private func parseRule(_ node: Node) throws(CarvingRuleError) -> CarvingRule {
-        guard let mapping = node.mapping else {
-            throw fail(.structure, node, "each rule is a mapping of keys (name:, header:, …)")
-        }
-        var values: [String: Node] = [:]
-        var keyNodes: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.scalar?.string else {
-                throw fail(.structure, key, "rule keys are plain words")
-            }
-            guard Self.keys.contains(name) else {
-                throw fail(.unknownKey, key, "unknown key '\(name)'; known keys: \(Self.keys.joined(separator: ", "))")
-            }
-            if keyNodes[name] != nil {
-                throw fail(.duplicateKey, key, "key '\(name)' appears twice in one rule")
-            }
-            keyNodes[name] = key
-            values[name] = value
-        }
-        let line = node.mark?.line ?? 0
-
-        guard let nameNode = values["name"] else { throw fail(.missingKey, node, "rule without a 'name'") }
-        let name = try string(nameNode, "name")
-        guard !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte) else {
-            throw fail(.badValue, nameNode, "rule name '\(name)' must be letters, digits, '.', '_' or '-'")
-        }
+        let values = try keyedValues(node)
+        let name = try ruleName(values, owner: node)
         let context = "rule '\(name)'"
 
         let extensions = try stringList(values["extensions"], "extensions")
@@ -79,7 +58,55 @@ struct CarvingRuleParser {
             throw fail(.missingKey, values["extensions"] ?? node, "\(context) needs 'extensions' (at least one)")
         }
         let mimeTypes = try stringList(values["mime"], "mime")
+        let headers = try headerSignatures(values, context: context, owner: node)
+        let headerOffset = try self.headerOffset(values, context: context)
+        let footer = try footerSignature(values, context: context, owner: node)
+        let (minSize, maxSize) = try sizeBounds(values, context: context, owner: node,
+                                                headerEnd: headerOffset + (headers.map(\.count).max() ?? 0))
+        let validator = try validatorName(values, hasFooter: footer != nil, context: context, owner: node)
+        let description = try values["description"].map { (n) throws(CarvingRuleError) in try string(n, "description") }
 
+        return CarvingRule(name: name, extensions: extensions, mimeTypes: mimeTypes, headers: headers,
+                           headerOffset: headerOffset, footer: footer, minSize: minSize, maxSize: maxSize,
+                           validator: validator, description: description,
+                           origin: .init(file: file, line: node.mark?.line ?? 0))
+    }
+
+    // MARK: parts of a rule
+
+    /// The rule's keys and their values: known keys only, each once.
+    private func keyedValues(_ node: Node) throws(CarvingRuleError) -> [String: Node] {
+        guard let mapping = node.mapping else {
+            throw fail(.structure, node, "each rule is a mapping of keys (name:, header:, …)")
+        }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                throw fail(.structure, key, "rule keys are plain words")
+            }
+            guard Self.keys.contains(name) else {
+                throw fail(.unknownKey, key, "unknown key '\(name)'; known keys: \(Self.keys.joined(separator: ", "))")
+            }
+            if values[name] != nil {
+                throw fail(.duplicateKey, key, "key '\(name)' appears twice in one rule")
+            }
+            values[name] = value
+        }
+        return values
+    }
+
+    private func ruleName(_ values: [String: Node], owner node: Node) throws(CarvingRuleError) -> String {
+        guard let nameNode = values["name"] else { throw fail(.missingKey, node, "rule without a 'name'") }
+        let name = try string(nameNode, "name")
+        guard !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte) else {
+            throw fail(.badValue, nameNode, "rule name '\(name)' must be letters, digits, '.', '_' or '-'")
+        }
+        return name
+    }
+
+    /// At least one header, each short enough and with enough fixed bytes to anchor the scanner.
+    private func headerSignatures(_ values: [String: Node], context: String,
+                                  owner node: Node) throws(CarvingRuleError) -> [ByteSignature] {
         let headers = try signatures(hex: values["header"], text: values["header_text"],
                                      field: "header", context: context, owner: node, allowList: true)
         guard !headers.isEmpty else {
@@ -94,20 +121,31 @@ struct CarvingRuleParser {
                 throw fail(.badSignature, headerNode, "\(context): a header needs at least \(Self.minFixedHeaderBytes) fixed (non-??) bytes")
             }
         }
-        var headerOffset = 0
-        if let node = values["header_offset"] {
-            guard let value = Int(try string(node, "header_offset")), (0...Self.maxHeaderOffset).contains(value) else {
-                throw fail(.badValue, node, "\(context): header_offset must be an integer from 0 to \(Self.maxHeaderOffset)")
-            }
-            headerOffset = value
-        }
+        return headers
+    }
 
+    private func headerOffset(_ values: [String: Node], context: String) throws(CarvingRuleError) -> Int {
+        guard let node = values["header_offset"] else { return 0 }
+        guard let value = Int(try string(node, "header_offset")), (0...Self.maxHeaderOffset).contains(value) else {
+            throw fail(.badValue, node, "\(context): header_offset must be an integer from 0 to \(Self.maxHeaderOffset)")
+        }
+        return value
+    }
+
+    private func footerSignature(_ values: [String: Node], context: String,
+                                 owner node: Node) throws(CarvingRuleError) -> ByteSignature? {
         let footers = try signatures(hex: values["footer"], text: values["footer_text"],
                                      field: "footer", context: context, owner: node, allowList: false)
         if let footer = footers.first, footer.count > Self.maxSignatureLength {
             throw fail(.badValue, values["footer"] ?? values["footer_text"]!, "\(context): a footer is at most \(Self.maxSignatureLength) bytes")
         }
+        return footers.first
+    }
 
+    /// `min_size` (0 when absent) and `max_size` (required: carving is always bounded),
+    /// the maximum above 0, the minimum and the header's end within it.
+    private func sizeBounds(_ values: [String: Node], context: String, owner node: Node,
+                            headerEnd: Int) throws(CarvingRuleError) -> (min: Int64, max: Int64) {
         guard let maxNode = values["max_size"] else {
             throw fail(.missingKey, node, "\(context) needs 'max_size' (carving is always bounded)")
         }
@@ -120,11 +158,14 @@ struct CarvingRuleParser {
                 throw fail(.sizeRange, minNode, "\(context): min_size \(ByteSize.format(minSize)) is above max_size \(ByteSize.format(maxSize))")
             }
         }
-        let extent = headerOffset + (headers.map(\.count).max() ?? 0)
-        guard Int64(extent) <= maxSize else {
-            throw fail(.sizeRange, maxNode, "\(context): max_size \(maxSize) is smaller than the header's end (\(extent) bytes)")
+        guard Int64(headerEnd) <= maxSize else {
+            throw fail(.sizeRange, maxNode, "\(context): max_size \(maxSize) is smaller than the header's end (\(headerEnd) bytes)")
         }
+        return (minSize, maxSize)
+    }
 
+    private func validatorName(_ values: [String: Node], hasFooter: Bool, context: String,
+                               owner node: Node) throws(CarvingRuleError) -> String {
         guard let validatorNode = values["validator"] else {
             throw fail(.missingKey, node, "\(context) needs a 'validator' (one of \(knownValidators.sorted().joined(separator: ", ")))")
         }
@@ -132,15 +173,10 @@ struct CarvingRuleParser {
         guard knownValidators.contains(validator) else {
             throw fail(.unknownValidator, validatorNode, "\(context): unknown validator '\(validator)'; known: \(knownValidators.sorted().joined(separator: ", "))")
         }
-        if validator == "footer" && footers.isEmpty {
+        if validator == "footer" && !hasFooter {
             throw fail(.missingFooter, validatorNode, "\(context): the 'footer' validator needs 'footer' or 'footer_text'")
         }
-        let description = try values["description"].map { (n) throws(CarvingRuleError) in try string(n, "description") }
-
-        return CarvingRule(name: name, extensions: extensions, mimeTypes: mimeTypes, headers: headers,
-                           headerOffset: headerOffset, footer: footers.first, minSize: minSize, maxSize: maxSize,
-                           validator: validator, description: description,
-                           origin: .init(file: file, line: line))
+        return validator
     }
 
     // MARK: values

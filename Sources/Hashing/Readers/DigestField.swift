@@ -6,10 +6,22 @@ enum DigestField {
     static func parse(_ field: ArraySlice<UInt8>, expected: DigestKind? = nil, name: String,
                       path: String, line: Int? = nil, row: Int? = nil,
                       offset: Int64? = nil) throws(HashSetError) -> Digest? {
-        let trimmed = Trim.blanks(field)
-        if trimmed.isEmpty { return nil }
-        let result = trimmed.withUnsafeBufferPointer { Digest.parse(hex: $0) }
-        switch result {
+        try field.withUnsafeBufferPointer { (bytes) throws(HashSetError) in
+            try parse(bytes, expected: expected, name: name, path: path, line: line, row: row, offset: offset)
+        }
+    }
+
+    /// Parses `field` in place (a database column's bytes, never copied).
+    static func parse(_ field: UnsafeBufferPointer<UInt8>, expected: DigestKind? = nil, name: String,
+                      path: String, line: Int? = nil, row: Int? = nil,
+                      offset: Int64? = nil) throws(HashSetError) -> Digest? {
+        var lo = 0
+        var hi = field.count
+        while lo < hi, Trim.isBlank(field[lo]) { lo += 1 }
+        while hi > lo, Trim.isBlank(field[hi - 1]) { hi -= 1 }
+        if lo == hi { return nil }
+        let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
+        switch Digest.parse(hex: trimmed) {
         case .success(let digest):
             if let expected, digest.kind != expected {
                 throw HashSetError(.badDigest, path: path, line: line, row: row, offset: offset,

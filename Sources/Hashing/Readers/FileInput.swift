@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// The one owner of a read-only file descriptor (`open(2)`, closed in `deinit`),
 /// read in large chunks with `read(2)`: the readers stream files of any size
@@ -78,11 +79,12 @@ final class FileInput {
         filled = kept
         if atEnd { return false }
         while filled < buffer.count {
-            let n = read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
-            if n < 0 {
-                if errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try valueOrErrno { read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled) }.get()
+            } catch {
                 throw HashSetError(.unreadable, path: path, offset: bufferOffset + Int64(filled),
-                                   "read failed", underlying: String(cString: strerror(errno)))
+                                   "read failed", underlying: error.description)
             }
             if n == 0 { atEnd = true; break }
             filled += n
