@@ -1,5 +1,6 @@
 import Export
 import Synchronization
+import SystemCalls
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -117,7 +118,7 @@ final class ManifestWriter: Sendable {
                 s.open = false
                 // Cuts off the blank lines and gives back the blocks held past the last line.
                 if s.size > s.length || s.reservedEnd > s.length { _ = ftruncate(s.fd, off_t(s.length)) }
-                if Glibc.close(s.fd) != 0 && errno != EINTR, s.failure == nil { s.failure = errno }
+                if let error = closeDescriptor(s.fd), s.failure == nil { s.failure = error.code }
                 try? s.overflow.flush()
                 s.overflowFailure = s.overflow.failure
             }
@@ -291,13 +292,10 @@ final class ManifestWriter: Sendable {
         func put(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> (Int, Int32?) {
             var done = 0
             while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-                if n > 0 {
-                    done += n
-                } else if n == 0 {
-                    return (done, ENOSPC)
-                } else if errno != EINTR {
-                    return (done, errno)
+                switch valueOrErrno({ pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done)) }) {
+                case .success(0): return (done, ENOSPC)
+                case .success(let n): done += n
+                case .failure(let error): return (done, error.code)
                 }
             }
             return (done, nil)

@@ -76,3 +76,20 @@ public final class OutputSink {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
+/// Standard error, written unbuffered (C's `stderr` is shared mutable state to
+/// Swift 6): progress, notes and problems. A failed write is dropped, as there
+/// is nowhere left to say so.
+public enum StandardError {
+    public static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                guard case .success(let n) = valueOrErrno({ Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset) }),
+                      n > 0 else { return }
+                offset += n
+            }
+        }
+    }
+}

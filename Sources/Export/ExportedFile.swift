@@ -79,7 +79,7 @@ public final class ExportedFile {
     public func finish() throws(ExportError) -> ExportRecord {
         guard open else { throw ExportError(.fileClosed, path: path, message: "finish") }
         open = false
-        if let code = closeDescriptor(fd) {
+        if let code = closeDescriptor(fd)?.code {
             let unlinkError = parent.removeFile(name)
             throw Self.error(code, path: path, message: "close", unlinkError: unlinkError)
         }

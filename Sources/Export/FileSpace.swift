@@ -1,3 +1,4 @@
+import SystemCalls
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,10 +18,9 @@ public enum FileSpace {
     /// where the C library has no `fallocate` (it is Linux's).
     public static func reserve(_ fd: Int32, from offset: Int64, length: Int64) -> Int32? {
         guard let fallocate = Self.fallocate else { return ENOSYS }
-        while true {
-            if fallocate(fd, keepSize, offset, length) == 0 { return nil }
-            let code = errno
-            if code != EINTR { return code }
+        switch valueOrErrno({ fallocate(fd, keepSize, offset, length) }) {
+        case .success: return nil
+        case .failure(let error): return error.code
         }
     }
 

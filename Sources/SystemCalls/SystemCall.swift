@@ -22,3 +22,14 @@ public func valueOrErrno<Value: FixedWidthInteger>(retryOnInterrupt: Bool = true
         if !retryOnInterrupt || error.code != EINTR { return .failure(error) }
     }
 }
+
+/// Closes `fd` once: not retried after `EINTR`, since Linux releases the
+/// descriptor even then (a retry could close another thread's new one). The
+/// `errno` of a real failure, e.g. a delayed `ENOSPC` on a network file system,
+/// or nil.
+@discardableResult
+public func closeDescriptor(_ fd: Int32) -> Errno? {
+    if close(fd) == 0 { return nil }
+    let error = Errno.current
+    return error.code == EINTR ? nil : error
+}

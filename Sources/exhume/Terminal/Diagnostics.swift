@@ -132,15 +132,9 @@ extension ProgressBar {
     }
 }
 
-/// Unbuffered write to file descriptor 2 (C's `stderr` is shared mutable state to Swift 6).
+/// Unbuffered write to file descriptor 2.
 func writeStderr(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-        offset += n
-    }
+    StandardError.write(text)
 }
 
 enum Clock {
