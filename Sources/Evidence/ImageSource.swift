@@ -23,6 +23,9 @@ public protocol ImageSource: AnyObject, Sendable {
     func parallelReader() throws(EvidenceError) -> any ImageSource
     /// What the acquisition recorded (EWF: case data, stored hashes); nil for raw media.
     var acquisition: EWFMetadata? { get }
+    /// What is wrong with the evidence files as a set, found when they were opened
+    /// (a truncated last segment): said before any long read.
+    var integrityProblems: [EvidenceError] { get }
     /// Sector ranges whose stored checksum failed in reads so far (EWF chunks).
     func checksumErrors() -> [SectorRange]
     /// The reader promises not to read below `offset` again: a source that
@@ -37,6 +40,7 @@ extension ImageSource {
 
     public func parallelReader() throws(EvidenceError) -> any ImageSource { self }
     public var acquisition: EWFMetadata? { nil }
+    public var integrityProblems: [EvidenceError] { [] }
     public func checksumErrors() -> [SectorRange] { [] }
     public func willNotRead(before offset: Int64) {}
 }

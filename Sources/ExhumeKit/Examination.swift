@@ -39,9 +39,9 @@ public final class Examination: @unchecked Sendable {
         volumeSystem = VolumeSystem.open(image)
 
         var found: [MountedFileSystem] = []
-        var issues: [Issue] = (source as? EWFImage)?.integrityProblems.map {
+        var issues: [Issue] = source.integrityProblems.map {
             Issue(severity: .warning, image: path, partition: nil, sectorOffset: nil, message: $0.description)
-        } ?? []
+        }
         if let sectorOffset {
             let partition = volumeSystem?.partitions.first { $0.kind == .allocated && $0.start == sectorOffset }
             do {

@@ -35,7 +35,7 @@ public struct ImageReport: Sendable {
         format = exam.source.format
         size = exam.source.size
         sectorSize = exam.source.sectorSize
-        ewf = (exam.source as? EWFImage)?.metadata
+        ewf = exam.source.acquisition
         if let vs = exam.volumeSystem {
             volumeSystem = VolumeSystemSummary(type: vs.typeName, description: vs.typeDescription,
                                                blockSize: vs.blockSize, partitions: vs.partitions)

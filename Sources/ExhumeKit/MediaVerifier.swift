@@ -31,16 +31,12 @@ public struct MediaVerifier: Sendable {
     public func verify(_ image: any ImageSource,
                        expectedMD5: String? = nil, expectedSHA1: String? = nil,
                        progress: (@Sendable (Int64, Int64) -> Void)? = nil) throws(EvidenceError) -> MediaVerification {
-        let stored = (image as? EWFImage)?.metadata
+        let stored = image.acquisition
         let storedMD5 = expectedMD5?.lowercased() ?? stored?.storedMD5
         let storedSHA1 = expectedSHA1?.lowercased() ?? stored?.storedSHA1
 
         var sources: [any ImageSource] = [image]
-        if let ewf = image as? EWFImage {
-            for _ in 1..<readers { sources.append(try ewf.clone()) }
-        } else {
-            for _ in 1..<readers { sources.append(image) }
-        }
+        for _ in 1..<readers { sources.append(try image.parallelReader()) }
         let stream = MediaStream(readers: sources, fallback: image, stripeSize: stripeSize, window: window)
 
         // SHA-1 when there is one to compare with, or nothing stored at all
@@ -56,9 +52,7 @@ public struct MediaVerifier: Sendable {
         }
 
         var checksumErrors: [SectorRange] = []
-        for source in sources {
-            if let ewf = source as? EWFImage { checksumErrors.append(contentsOf: ewf.checksumErrors()) }
-        }
+        for source in sources { checksumErrors.append(contentsOf: source.checksumErrors()) }
         return MediaVerification(computedMD5: Digests.hex(md5.finalize()), computedSHA1: sha1?.finish(),
                                  storedMD5: storedMD5, storedSHA1: storedSHA1, bytesRead: image.size,
                                  checksumErrors: SectorRange.merged(checksumErrors), readErrors: stream.readFailures)

@@ -8,7 +8,7 @@ import Timeline
 /// Conversions from what a scan finds to the case database's records.
 enum ScanRecords {
     static func image(_ exam: Examination, path: String) -> CaseStore.ImageRecord {
-        let ewf = (exam.source as? EWFImage)?.metadata
+        let ewf = exam.source.acquisition
         return CaseStore.ImageRecord(path: path, format: exam.source.format.rawValue, size: exam.source.size,
                                      sectorSize: exam.source.sectorSize, caseNumber: ewf?.caseNumber,
                                      evidenceNumber: ewf?.evidenceNumber, examiner: ewf?.examiner,
