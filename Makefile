@@ -28,9 +28,11 @@ demo: build
 	.build/release/exhume scan $(FIXTURE) --case .build/demo-case
 	.build/release/exhume report .build/demo-case
 
+# A module may import only the modules its target names (ARCHITECTURE.md's rule), checked by the build.
+IMPORT_CHECK := --explicit-target-dependency-import-check error
 test: deps
-	swift build
-	swift test
+	swift build $(IMPORT_CHECK)
+	swift test $(IMPORT_CHECK)
 
 # Only our two programs: a plain `swift build --static-swift-stdlib` would also link GRDB's
 # dynamic library product, which cannot take a static Swift runtime.
