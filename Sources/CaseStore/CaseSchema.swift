@@ -8,7 +8,7 @@ import GRDB
 //   image      id INTEGER PK, path UNIQUE, format, size, sector_size, case_number,
 //              evidence_number, examiner, description, notes, acquired, software,
 //              stored_md5, stored_sha1, computed_md5, computed_sha1, status
-//              (pending | complete | complete-with-errors), verification (v2: verified |
+//              (scanning | complete | complete-with-errors; pending in early cases), verification (v2: verified |
 //              mismatch | no-stored-hash; NULL until a scan has read the whole media)
 //   volume     id INTEGER PK, image_id → image, slot, start, length (sectors), description, kind
 //              UNIQUE(image_id, slot)
@@ -23,7 +23,7 @@ import GRDB
 //              path_in_parent (BLOB: the member's path bytes), offset_in_parent (bytes), all NULL
 //              for items of the image itself
 //              UNIQUE(image_id, key): inserts are INSERT OR IGNORE, so a resumed scan never duplicates.
-//   hit        id INTEGER PK, item_id → item (ON DELETE CASCADE), set_name, kind (good|bad),
+//   hit        id INTEGER PK, item_id → item (ON DELETE CASCADE), set_name, kind (known-good|known-bad),
 //              category, matched (the digest that matched)
 //   hash       VIEW (item_id, md5, sha1, sha256) over item.
 //              The digests live in `item`: every item gets exactly one set of digests (1:1),
