@@ -119,8 +119,19 @@ public struct ContentItem: Sendable {
 
 /// Which items a command reads.
 public struct ItemSelection: Sendable {
+    /// Which names are kept, by TSK's allocation flag of the name: every one, the
+    /// unallocated ones (deleted files, orphans), or the allocated ones. The one
+    /// allocation filter: `ls --deleted/--allocated`, `hash`, `recover`, `scan`.
     public enum Allocation: Sendable {
         case all, deletedOnly, allocatedOnly
+
+        public func accepts(_ entry: FileEntry) -> Bool {
+            switch self {
+            case .all: return true
+            case .deletedOnly: return entry.isDeleted
+            case .allocatedOnly: return !entry.isDeleted
+            }
+        }
     }
 
     public var allocation: Allocation
@@ -142,11 +153,7 @@ public struct ItemSelection: Sendable {
         if entry.nameType == .virtual || entry.nameType == .virtualDirectory { return false }
         if fileSystem.isNTFS, entry.name.first == UInt8(ascii: "$"), entry.metaAddress < 20 { return false }
         if skipEmpty, entry.size <= 0 { return false }
-        switch allocation {
-        case .all: return true
-        case .deletedOnly: return entry.isDeleted
-        case .allocatedOnly: return !entry.isDeleted
-        }
+        return allocation.accepts(entry)
     }
 
     static func source(of entry: FileEntry) -> ItemSource {

@@ -1,29 +1,12 @@
 import SleuthKit
 import Timeline
 
-/// Which entries a listing keeps.
-public enum EntryFilter: Sendable {
-    case all
-    /// Names TSK marks unallocated (deleted files, orphans).
-    case deleted
-    /// Names that are allocated.
-    case allocated
-
-    public func accepts(_ entry: FileEntry) -> Bool {
-        switch self {
-        case .all: return true
-        case .deleted: return entry.isDeleted
-        case .allocated: return !entry.isDeleted
-        }
-    }
-}
-
 /// Formats of a file listing.
 public enum Listing {
     /// `exhume ls`: the entries `filter` keeps, of every file system of `exam`, in TSK's
     /// walk order: `fls -r -p` lines under a header per file system when there are
     /// several, or JSON lines. Returns the examination's problems and the walks'.
-    public static func write(_ exam: Examination, filter: EntryFilter, json: Bool, to out: OutputSink) -> [Issue] {
+    public static func write(_ exam: Examination, filter: ItemSelection.Allocation, json: Bool, to out: OutputSink) -> [Issue] {
         var issues = exam.issues
         let several = exam.fileSystems.count > 1
         for mounted in exam.fileSystems {

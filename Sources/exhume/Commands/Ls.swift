@@ -40,7 +40,7 @@ extension Exhume {
                 return
             }
             let exam = try image.examine(sectorOffset: offset.offset)
-            let issues = Listing.write(exam, filter: deleted ? .deleted : (allocated ? .allocated : .all), json: json, to: out)
+            let issues = Listing.write(exam, filter: deleted ? .deletedOnly : (allocated ? .allocatedOnly : .all), json: json, to: out)
             try out.flush()
             try Diagnostics.finish(issues)
         }
