@@ -48,13 +48,21 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
 
     public struct FileOrigin: Sendable, Hashable {
         public var place: Place
-        /// The metadata address as `fls` prints it (`12`, `64-128-2`).
-        public var address: String
+        /// The metadata address, and the attribute (NTFS type and id) the entry names, if any.
+        public var metaAddress: UInt64
+        public var attribute: AttributeID?
         /// The item is the default data of an entry that names an attribute (NTFS `$DATA`).
         public var defaultStream: Bool
         /// The name's exact bytes: parent path and name (two names of one inode are two items).
         public var parentPath: [UInt8]
         public var name: [UInt8]
+
+        /// The address as `fls` prints it (`12`, `64-128-2`); made when asked, not
+        /// for every item a walk finds.
+        public var address: String {
+            if let attribute { return "\(metaAddress)-\(attribute.type)-\(attribute.id)" }
+            return "\(metaAddress)"
+        }
     }
 
     public struct CarvedOrigin: Sendable, Hashable {
@@ -82,7 +90,7 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
     /// A file system entry whose content `ref` reads.
     public init(_ place: Place, entry: FileEntry, ref: ContentRef) {
         image = place.image
-        origin = .file(FileOrigin(place: place, address: entry.address,
+        origin = .file(FileOrigin(place: place, metaAddress: entry.metaAddress, attribute: entry.attribute,
                                   defaultStream: ref.attribute == nil && entry.attribute != nil,
                                   parentPath: entry.parentPath, name: entry.name))
     }

@@ -60,7 +60,7 @@ struct ImageDigest {
                      progress: (Int64, Int64) -> Void) -> ImageDigest {
         let stored = exam.source.acquisition
         var md5 = MD5Lane()
-        var sha1 = stored?.storedMD5 == nil && stored?.storedSHA1 != nil ? SHALane() : nil
+        var sha1 = stored?.storedMD5 == nil && stored?.storedSHA1 != nil ? SHALane(sha256: false) : nil
         var lastReport = 0.0
         clock.mark("stream started")
         stream.run { offset, bytes in
